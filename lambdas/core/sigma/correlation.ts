@@ -1,0 +1,117 @@
+import type { Dialect } from './backends/dialect.js';
+import { fieldExpr, renderCondition, textExpr } from './backends/sql.js';
+import type { CompiledRule } from './compile.js';
+import { SigmaError } from './errors.js';
+import type { CompareOp, CorrelationRule } from './types.js';
+
+const SYMBOL: Record<CompareOp, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' };
+
+/**
+ * A correlation as one query: the referenced rules' matches in a CTE (one SELECT per rule, so
+ * rules may query different tables), then GROUP BY the group-by fields and a window of `timespan`
+ * seconds, HAVING the correlation's condition. Windows are tumbling (aligned to the epoch), which
+ * every dialect can express; a burst that straddles a window boundary is split between two windows.
+ */
+export function renderCorrelation(rule: CorrelationRule, members: CompiledRule[], d: Dialect): string {
+  const q = d.quoteIdent;
+  const codes = members.map((_, i) => String.fromCharCode(97 + i));
+  const valueField = rule.condition?.field;
+  const selects = members.map((m, i) => {
+    const ref = [m.rule.id, m.rule.name].filter((x): x is string => x !== undefined);
+    const cols = [
+      `${d.str(codes[i] as string)} AS ${q('sigma_rule')}`,
+      `${d.column([m.timeColumn])} AS ${q('event_time')}`,
+    ];
+    for (const g of rule.groupBy) cols.push(`${textExpr(m.field(aliasFor(rule, g, ref)), d)} AS ${q(g)}`);
+    if (valueField) {
+      const f = m.field(aliasFor(rule, valueField, ref));
+      const e = rule.type === 'value_count' ? textExpr(f, d) : fieldExpr(f, d);
+      cols.push(`${e} AS ${q('sigma_value')}`);
+    }
+    return `  SELECT ${cols.join(', ')}\n  FROM ${tableName(m.table, d)}\n  WHERE ${renderCondition(m.node, d)}`;
+  });
+  const groups = rule.groupBy.map((g) => q(g));
+  const time = q('event_time');
+  if (rule.timespan > 0) groups.push(`FLOOR(${d.epochSeconds(time)} / ${rule.timespan}) * ${rule.timespan}`);
+  const agg = aggregate(rule, codes, d);
+  const outCols = [...rule.groupBy.map((g) => q(g))];
+  if (rule.timespan > 0) outCols.push(`${groups[groups.length - 1]} AS ${q('window_start')}`);
+  outCols.push(
+    `MIN(${time}) AS ${q('first_seen')}`,
+    `MAX(${time}) AS ${q('last_seen')}`,
+    `${agg.value} AS ${q(agg.name)}`,
+  );
+  return [
+    `WITH ${q('matches')} AS (\n${selects.join('\n  UNION ALL\n')}\n)`,
+    `SELECT ${outCols.join(', ')}`,
+    `FROM ${q('matches')}`,
+    groups.length > 0 ? `GROUP BY ${groups.join(', ')}` : '',
+    `HAVING ${agg.having}`,
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+function aliasFor(rule: CorrelationRule, field: string, refs: string[]): string {
+  const alias = rule.aliases[field];
+  if (!alias) return field;
+  for (const r of refs) if (alias[r] !== undefined) return alias[r] as string;
+  return field;
+}
+
+function tableName(table: string, d: Dialect): string {
+  return table
+    .split('.')
+    .map((p) => d.quoteIdent(p))
+    .join('.');
+}
+
+function aggregate(
+  rule: CorrelationRule,
+  codes: string[],
+  d: Dialect,
+): { name: string; value: string; having: string } {
+  const cond = rule.condition;
+  const cmp = (e: string) => (cond ? `${e} ${SYMBOL[cond.op]} ${d.num(cond.value)}` : undefined);
+  const value = d.quoteIdent('sigma_value');
+  switch (rule.type) {
+    case 'event_count':
+      return { name: 'event_count', value: 'COUNT(*)', having: cmp('COUNT(*)') as string };
+    case 'value_count':
+      return {
+        name: 'value_count',
+        value: `COUNT(DISTINCT ${value})`,
+        having: cmp(`COUNT(DISTINCT ${value})`) as string,
+      };
+    case 'value_sum':
+    case 'value_avg': {
+      const fn = rule.type === 'value_sum' ? 'SUM' : 'AVG';
+      const e = `${fn}(${d.tryDouble(d.text(value))})`;
+      return { name: rule.type, value: e, having: cmp(e) as string };
+    }
+    case 'temporal':
+    case 'temporal_ordered': {
+      const distinct = `COUNT(DISTINCT ${d.quoteIdent('sigma_rule')})`;
+      // Without a condition, every referenced rule must have matched in the window.
+      let having = cmp(distinct) ?? `${distinct} = ${codes.length}`;
+      if (rule.type === 'temporal_ordered') {
+        // The rules' codes in time order contain a, b, c... as a subsequence: they fired in order.
+        const ordered = d.orderedCodes(d.quoteIdent('sigma_rule'), d.quoteIdent('event_time'));
+        having += ` AND ${ordered} LIKE ${d.str(`%${codes.join('%')}%`)}`;
+      }
+      return { name: 'rules_matched', value: distinct, having };
+    }
+  }
+}
+
+export function checkCorrelationMembers(rule: CorrelationRule, found: (ref: string) => unknown): void {
+  for (const ref of rule.rules) {
+    if (found(ref) === undefined) {
+      throw new SigmaError(`correlation refers to rule '${ref}', which is not among the rules given`, {
+        file: rule.file,
+        line: rule.line,
+        field: 'correlation.rules',
+      });
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import type { ColumnType, TableSchema } from '../../schema/types.js';
+import { SigmaError } from '../errors.js';
+import type { FieldRef, FieldType } from '../ir.js';
+import type { LogSource } from '../types.js';
+import type { Pipeline } from './types.js';
+
+export interface SchemaPipelineOptions {
+  name: string;
+  schema: TableSchema;
+  /** Logsource keys that must all match (case-insensitively) for the pipeline to apply. */
+  logsource: LogSource;
+  /** Sigma field names that are not simply the lower-cased column path, e.g. `EventTime` -> `eventtime`. */
+  aliases?: Record<string, string>;
+}
+
+function scalarType(t: ColumnType): FieldType {
+  if (typeof t !== 'string') return 'struct' in t ? 'struct' : 'list';
+  if (t === 'bigint' || t === 'double') return 'number';
+  return t;
+}
+
+/**
+ * A pipeline derived from a table schema: a Sigma field's first dotted segment names a column
+ * (matched case-insensitively, since columns are the source's field names lower-cased), further
+ * segments walk struct fields (also lower-cased) and, once a JSON text column is reached, become
+ * JSON keys with their original case (the JSON keeps the provider's spelling).
+ */
+export function schemaPipeline(opts: SchemaPipelineOptions): Pipeline {
+  const columns = new Map(opts.schema.columns.map((c) => [c.name.toLowerCase(), c]));
+  const aliases = new Map(Object.entries(opts.aliases ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const cache = new Map<string, FieldRef>();
+
+  const resolve = (sigma: string): FieldRef => {
+    const target = aliases.get(sigma.toLowerCase()) ?? sigma;
+    const [head, ...rest] = target.split('.');
+    const col = columns.get((head ?? '').toLowerCase());
+    if (!col)
+      throw new SigmaError(`field '${sigma}' is not a column of table ${opts.schema.name}`, { field: sigma });
+    const path = [col.name];
+    let type: ColumnType = col.type;
+    for (let i = 0; i < rest.length; i++) {
+      const seg = rest[i] as string;
+      if (type === 'json')
+        return { sigma, access: { kind: 'json', path, keys: rest.slice(i) }, type: 'json' };
+      if (typeof type === 'string' || 'list' in type) {
+        const why =
+          typeof type === 'string' ? `${path.join('.')} is a ${type}` : `${path.join('.')} is a list`;
+        throw new SigmaError(`field '${sigma}' cannot be reached in table ${opts.schema.name}: ${why}`, {
+          field: sigma,
+        });
+      }
+      const entry = Object.entries(type.struct).find(([k]) => k.toLowerCase() === seg.toLowerCase());
+      if (!entry)
+        throw new SigmaError(`field '${sigma}': ${path.join('.')} has no field '${seg}'`, { field: sigma });
+      path.push(entry[0]);
+      type = entry[1];
+    }
+    return { sigma, access: { kind: 'column', path }, type: scalarType(type) };
+  };
+
+  const keywordFields: FieldRef[] = [];
+  const collect = (path: string[], type: ColumnType) => {
+    if (type === 'string' || type === 'json') {
+      keywordFields.push({ sigma: path.join('.'), access: { kind: 'column', path }, type });
+    } else if (typeof type !== 'string' && 'struct' in type) {
+      for (const [k, v] of Object.entries(type.struct)) collect([...path, k], v);
+    }
+  };
+  // Keywords search the source's own text fields, not the bookkeeping columns every table has.
+  const bookkeeping = new Set(['event_id', 'source_object']);
+  for (const c of opts.schema.columns) if (!bookkeeping.has(c.name)) collect([c.name], c.type);
+
+  return {
+    name: opts.name,
+    table: opts.schema.name,
+    timeColumn: opts.schema.timeColumn,
+    appliesTo(ls) {
+      return (['product', 'service', 'category'] as const).every(
+        (k) => opts.logsource[k] === undefined || ls[k]?.toLowerCase() === opts.logsource[k]?.toLowerCase(),
+      );
+    },
+    field(name) {
+      let f = cache.get(name);
+      if (!f) {
+        f = resolve(name);
+        cache.set(name, f);
+      }
+      return f;
+    },
+    keywordFields: () => keywordFields,
+  };
+}

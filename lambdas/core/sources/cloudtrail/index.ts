@@ -1,0 +1,56 @@
+import { ConformError, conform, parseTimestamp } from '../../schema/conform.js';
+import { RecordError, type SourceModule, type TableRow } from '../types.js';
+import { cloudtrailSampleFiles } from './sample.js';
+import { cloudtrailSchema } from './schema.js';
+
+const REQUIRED = ['eventTime', 'eventID', 'eventName', 'eventSource'] as const;
+const OWN_COLUMNS = cloudtrailSchema.columns.filter(
+  (c) => !['ts', 'event_id', 'ingest_ts', 'source_object'].includes(c.name),
+);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export const cloudtrail: SourceModule = {
+  name: 'cloudtrail',
+  description: 'AWS CloudTrail, as delivered to S3 ({"Records": [...]}, gzip) or one record per line.',
+  tables: [cloudtrailSchema],
+  keyPatterns: [/(^|\/)AWSLogs\/(o-[a-z0-9]+\/)?\d{12}\/CloudTrail\//, /(^|\/)cloudtrail\//i],
+  detect(record) {
+    return (
+      isObject(record) &&
+      typeof record.eventVersion === 'string' &&
+      'eventSource' in record &&
+      'eventName' in record
+    );
+  },
+  unwrap(document) {
+    if (isObject(document) && Array.isArray(document.Records)) return document.Records;
+    return undefined;
+  },
+  normalise(record, ctx): TableRow[] {
+    if (!isObject(record)) throw new RecordError('record is not a JSON object');
+    for (const field of REQUIRED) {
+      if (typeof record[field] !== 'string' || record[field] === '') {
+        throw new RecordError(`missing or non-text required field ${field}`);
+      }
+    }
+    try {
+      const ts = parseTimestamp(record.eventTime, 'eventTime');
+      const byLower = new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+      const row: Record<string, unknown> = {};
+      for (const column of OWN_COLUMNS)
+        row[column.name] = conform(byLower.get(column.name), column.type, column.name);
+      row.ts = ts;
+      row.event_id = record.eventID;
+      row.ingest_ts = ctx.ingestTs;
+      row.source_object = ctx.sourceObject;
+      return [{ table: 'cloudtrail', row }];
+    } catch (err) {
+      if (err instanceof ConformError) throw new RecordError(err.message);
+      throw err;
+    }
+  },
+  sample: cloudtrailSampleFiles,
+};

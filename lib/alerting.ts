@@ -1,0 +1,98 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { MantissaFunction } from './functions.js';
+import { acknowledgeKeyGlobs } from './grants.js';
+import { encryptedQueue } from './queues.js';
+
+export interface AlertOutboxProps {
+  readonly key: kms.IKey;
+  /** @default Duration.minutes(1) (the router's timeout is derived from it) */
+  readonly routerTimeout?: Duration;
+}
+
+/**
+ * The outbox: alerts waiting to be delivered to destinations. Stateful (messages in flight), so it
+ * is created before anything that sends to it.
+ */
+export class AlertOutbox extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly routerTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: AlertOutboxProps) {
+    super(scope, id);
+    this.routerTimeout = props.routerTimeout ?? Duration.minutes(1);
+    const { queue, deadLetterQueue } = encryptedQueue(this, 'Queue', {
+      key: props.key,
+      visibilityTimeout: Duration.seconds(this.routerTimeout.toSeconds() * 6),
+      maxReceiveCount: 5,
+    });
+    this.queue = queue;
+    this.deadLetterQueue = deadLetterQueue;
+  }
+}
+
+export interface AlertRoutingProps {
+  readonly entry: string;
+  readonly outbox: AlertOutbox;
+  readonly stateTable: dynamodb.ITable;
+  readonly key: kms.IKey;
+  readonly environment: Record<string, string>;
+  /** Upper bound of concurrent deliveries (keeps destinations' rate limits). @default 5 */
+  readonly maxConcurrency?: number;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Delivers alerts: the router consumes the outbox (partial batch failures reported, DLQ after five
+ * receives) and reads destination credentials from one secret that only it may read.
+ */
+export class AlertRouting extends Construct {
+  readonly function: MantissaFunction;
+  readonly secret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: AlertRoutingProps) {
+    super(scope, id);
+
+    // JSON object keyed by destination name (e.g. {"slack": {"webhookUrl": "..."}}), filled by the
+    // operator after deployment; the stack never holds the values.
+    this.secret = new secretsmanager.Secret(this, 'DestinationCredentials', {
+      description: 'Mantissa Log alert destination credentials (JSON keyed by destination name)',
+      encryptionKey: props.key,
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Holds third-party credentials (Slack/PagerDuty/Jira tokens, webhook URLs) that Secrets Manager ' +
+        'cannot rotate itself: they are rotated at the provider and pasted in by the operator.',
+    });
+
+    this.function = new MantissaFunction(this, 'Router', {
+      entry: props.entry,
+      description: 'Mantissa Log alert router: outbox to destinations',
+      timeout: props.outbox.routerTimeout,
+      memorySize: 512,
+      logRetention: props.logRetention,
+      environment: { ...props.environment, SECRET_ARN: this.secret.secretArn },
+    });
+    const fn = this.function.fn;
+    this.secret.grantRead(fn);
+    props.stateTable.grantReadWriteData(fn);
+    acknowledgeKeyGlobs(this.function.role);
+    fn.addEventSource(
+      new SqsEventSource(props.outbox.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? 5,
+      }),
+    );
+  }
+}

@@ -1,0 +1,204 @@
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AlertOutbox, AlertRouting } from './alerting.js';
+import { Api } from './api.js';
+import { Auth } from './auth.js';
+import { Console } from './console.js';
+import { DataLake, type DataLakeProps } from './data-lake.js';
+import { Detection } from './detection.js';
+import { Ingestion } from './ingestion.js';
+import { LakeCatalog } from './lake-catalog.js';
+import { StateStore } from './state.js';
+
+/** Entry files of the four Lambda handlers; each exports `handler`. */
+export interface HandlerEntries {
+  readonly ingest: string;
+  readonly detection: string;
+  readonly alertRouter: string;
+  readonly api: string;
+}
+
+export const DEFAULT_HANDLERS: HandlerEntries = {
+  ingest: 'lambdas/handlers/ingest.ts',
+  detection: 'lambdas/handlers/detection.ts',
+  alertRouter: 'lambdas/handlers/alert-router.ts',
+  api: 'lambdas/handlers/api.ts',
+};
+
+/**
+ * Optional modules. The SIEM core (lake, ingestion, detection, alerting, API, console) is always on.
+ * These flags are read from context (`-c apm=true`) and carried here so modules can hang off them,
+ * but no APM, SOAR or identity (ITDR) module exists in the stack yet: today they gate nothing.
+ */
+export interface FeatureFlags {
+  /** @default false */
+  readonly apm?: boolean;
+  /** @default false */
+  readonly soar?: boolean;
+  /** @default false */
+  readonly identity?: boolean;
+}
+
+export interface MantissaStackProps extends StackProps {
+  /** @default DEFAULT_HANDLERS (paths relative to the repository root) */
+  readonly handlers?: HandlerEntries;
+  /** @default {} (all off) */
+  readonly features?: FeatureFlags;
+  /** Retention of buckets' prefixes and key/bucket removal policy. @default DataLake's defaults */
+  readonly lake?: DataLakeProps;
+  /** Athena per-query scan limit in bytes. @default 10 GiB */
+  readonly bytesScannedCutoffPerQuery?: number;
+  /** @default 'mantissa_log' */
+  readonly databaseName?: string;
+  /** @default 'mantissa-log' */
+  readonly workgroupName?: string;
+  /** @default rate(5 minutes) */
+  readonly detectionSchedule?: events.Schedule;
+  /** @default 10 */
+  readonly ingestMaxConcurrency?: number;
+  /** Organisation id for an organisation CloudTrail into the landing bucket. @default - no trail */
+  readonly organizationId?: string;
+  /** @default cognito.Mfa.REQUIRED */
+  readonly mfa?: cognito.Mfa;
+  /** @default `mantissa-<account id>` */
+  readonly authDomainPrefix?: string;
+  /** Log group retention of every function and the API access log. @default ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /** Bedrock model / inference-profile ARN for natural-language questions. @default - none */
+  readonly bedrockModelArn?: string;
+  /** Manage API Gateway's region-wide CloudWatch role. @default true */
+  readonly manageApiGatewayCloudWatchRole?: boolean;
+}
+
+/**
+ * Mantissa Log on AWS. Stateful constructs (key, buckets, state table, outbox) come first and are
+ * referenced by the stateless ones (catalog, functions, API, console), never the other way round.
+ */
+export class MantissaStack extends Stack {
+  readonly features: Required<FeatureFlags>;
+
+  constructor(scope: Construct, id: string, props: MantissaStackProps = {}) {
+    super(scope, id, props);
+    const handlers = props.handlers ?? DEFAULT_HANDLERS;
+    this.features = {
+      apm: props.features?.apm ?? false,
+      soar: props.features?.soar ?? false,
+      identity: props.features?.identity ?? false,
+    };
+    const logRetention = props.logRetention;
+
+    // Stateful.
+    const lake = new DataLake(this, 'DataLake', props.lake);
+    const state = new StateStore(this, 'State', { key: lake.key, removalPolicy: props.lake?.removalPolicy });
+    const outbox = new AlertOutbox(this, 'Outbox', { key: lake.key });
+
+    // Stateless.
+    const catalog = new LakeCatalog(this, 'Catalog', {
+      lakeBucket: lake.lakeBucket,
+      resultsBucket: lake.resultsBucket,
+      key: lake.key,
+      databaseName: props.databaseName,
+      workgroupName: props.workgroupName,
+      bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+    });
+
+    const environment: Record<string, string> = {
+      LAKE_BUCKET: lake.lakeBucket.bucketName,
+      STATE_TABLE: state.table.tableName,
+      OUTBOX_QUEUE_URL: outbox.queue.queueUrl,
+      GLUE_DATABASE: catalog.databaseName,
+      ATHENA_WORKGROUP: catalog.workgroupName,
+    };
+
+    const ingestion = new Ingestion(this, 'Ingestion', {
+      entry: handlers.ingest,
+      landingBucket: lake.landingBucket,
+      lakeBucket: lake.lakeBucket,
+      key: lake.key,
+      environment,
+      maxConcurrency: props.ingestMaxConcurrency,
+      organizationId: props.organizationId,
+      logRetention,
+    });
+    // Single-event rules evaluated at ingest raise alerts straight away.
+    state.table.grantReadWriteData(ingestion.function.fn);
+    outbox.queue.grantSendMessages(ingestion.function.fn);
+
+    new Detection(this, 'Detection', {
+      entry: handlers.detection,
+      lakeBucket: lake.lakeBucket,
+      stateTable: state.table,
+      outboxQueue: outbox.queue,
+      catalog,
+      key: lake.key,
+      environment,
+      schedule: props.detectionSchedule,
+      logRetention,
+    });
+
+    new AlertRouting(this, 'Alerting', {
+      entry: handlers.alertRouter,
+      outbox,
+      stateTable: state.table,
+      key: lake.key,
+      environment,
+      logRetention,
+    });
+
+    const web = new Console(this, 'Console', { accessLogsBucket: lake.accessLogsBucket });
+    const auth = new Auth(this, 'Auth', {
+      consoleOrigin: web.origin,
+      mfa: props.mfa,
+      domainPrefix: props.authDomainPrefix ?? `mantissa-${Aws.ACCOUNT_ID}`,
+    });
+    const api = new Api(this, 'Api', {
+      entry: handlers.api,
+      userPool: auth.userPool,
+      consoleOrigin: web.origin,
+      catalog,
+      lakeBucket: lake.lakeBucket,
+      stateTable: state.table,
+      key: lake.key,
+      environment: {
+        ...environment,
+        USER_POOL_ID: auth.userPool.userPoolId,
+        USER_POOL_CLIENT_ID: auth.client.userPoolClientId,
+        ...(props.bedrockModelArn ? { BEDROCK_MODEL_ARN: props.bedrockModelArn } : {}),
+      },
+      bedrockModelArn: props.bedrockModelArn,
+      manageCloudWatchRole: props.manageApiGatewayCloudWatchRole,
+      logRetention,
+    });
+
+    const outputs: Record<string, { value: string; description: string }> = {
+      LakeBucket: {
+        value: lake.lakeBucket.bucketName,
+        description: 'Lake bucket (tables/, raw/, quarantine/)',
+      },
+      LandingBucket: {
+        value: lake.landingBucket.bucketName,
+        description: 'Drop log objects here to ingest them',
+      },
+      AthenaResultsBucket: { value: lake.resultsBucket.bucketName, description: 'Athena query results' },
+      ApiUrl: { value: api.url, description: 'HTTP API base URL (routes start with api/v1/)' },
+      UserPoolId: { value: auth.userPool.userPoolId, description: 'Cognito user pool' },
+      UserPoolClientId: {
+        value: auth.client.userPoolClientId,
+        description: 'Console app client (public, PKCE)',
+      },
+      AuthDomain: { value: auth.domain.baseUrl(), description: 'Cognito hosted sign-in' },
+      ConsoleUrl: { value: web.origin, description: 'Web console' },
+      ConsoleBucket: { value: web.bucket.bucketName, description: 'Upload web/dist here' },
+      AthenaWorkgroup: { value: catalog.workgroupName, description: 'Athena workgroup' },
+      GlueDatabase: { value: catalog.databaseName, description: 'Glue database of the lake tables' },
+      StateTable: { value: state.table.tableName, description: 'DynamoDB state table' },
+      OutboxQueueUrl: { value: outbox.queue.queueUrl, description: 'Alert outbox queue' },
+      IngestQueueUrl: { value: ingestion.queue.queueUrl, description: 'Ingest work queue' },
+      IngestDeadLetterQueueUrl: { value: ingestion.deadLetterQueue.queueUrl, description: 'Failed ingests' },
+    };
+    for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
+  }
+}

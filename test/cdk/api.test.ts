@@ -1,0 +1,167 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type CfnResourceJson, resourcesOf, synthesise } from './synth.js';
+
+let template: Template;
+let methods: [string, CfnResourceJson][];
+let consoleOrigin: unknown;
+
+beforeAll(() => {
+  template = synthesise().template;
+  methods = resourcesOf(template, 'AWS::ApiGateway::Method');
+  consoleOrigin = template.toJSON().Outputs.ConsoleUrl.Value;
+});
+
+const isHealthGet = (id: string, m: CfnResourceJson) =>
+  id.includes('apiv1healthGET') && m.Properties.HttpMethod === 'GET';
+
+describe('API authorisation', () => {
+  test('every method except CORS preflights and GET /api/v1/health uses the Cognito authorizer', () => {
+    const authorizer = resourcesOf(template, 'AWS::ApiGateway::Authorizer');
+    expect(authorizer).toHaveLength(1);
+    expect(authorizer[0]?.[1].Properties.Type).toBe('COGNITO_USER_POOLS');
+    const guarded = methods.filter(([id, m]) => m.Properties.HttpMethod !== 'OPTIONS' && !isHealthGet(id, m));
+    expect(guarded.length).toBeGreaterThan(0);
+    for (const [id, method] of guarded) {
+      expect(method.Properties.AuthorizationType, id).toBe('COGNITO_USER_POOLS');
+      expect(method.Properties.AuthorizerId, id).toEqual({ Ref: authorizer[0]?.[0] });
+    }
+  });
+
+  test('GET /api/v1/health is the only open method and has authorizationType NONE', () => {
+    const open = methods.filter(
+      ([, m]) => m.Properties.HttpMethod !== 'OPTIONS' && m.Properties.AuthorizationType === 'NONE',
+    );
+    expect(open).toHaveLength(1);
+    expect(isHealthGet(...(open[0] as [string, CfnResourceJson]))).toBe(true);
+  });
+
+  test('every method has a request validator', () => {
+    for (const [id, method] of methods.filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')) {
+      expect(method.Properties.RequestValidatorId, id).toBeDefined();
+    }
+  });
+});
+
+describe('CORS', () => {
+  test('preflights allow exactly the console origin, never *', () => {
+    const preflights = methods.filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const [id, method] of preflights) {
+      const headers = method.Properties.Integration.IntegrationResponses[0].ResponseParameters;
+      const origin = headers['method.response.header.Access-Control-Allow-Origin'];
+      expect(render(origin), id).toBe(`'${render(consoleOrigin)}'`);
+      expect(render(consoleOrigin)).toMatch(/^https:\/\/\$\{ConsoleDistribution\w+\.DomainName\}$/);
+      expect(JSON.stringify(origin), id).not.toContain("'*'");
+    }
+  });
+
+  test('the API function and gateway error responses carry the same origin', () => {
+    const api = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiHandler'));
+    expect(api?.[1].Properties.Environment.Variables.CORS_ALLOWED_ORIGIN).toEqual(consoleOrigin);
+    for (const [id, response] of resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')) {
+      expect(JSON.stringify(response.Properties.ResponseParameters), id).not.toContain("'*'");
+    }
+  });
+});
+
+describe('stage', () => {
+  test('has JSON access logs to a retained log group, execution logging, tracing and throttling', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      TracingEnabled: true,
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
+      ],
+    });
+  });
+
+  test('is protected by a regional WAF web ACL', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('Cognito', () => {
+  test('user pool: MFA required (TOTP), 12+ character passwords with every class, threat protection', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+  });
+
+  test('groups admin, analyst and viewer exist', () => {
+    const names = resourcesOf(template, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect(names.sort()).toEqual(['admin', 'analyst', 'viewer']);
+  });
+
+  test('console client: public (no secret), authorization-code flow only, callback on the console', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+    });
+    const client = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[0]?.[1];
+    expect(client?.Properties.CallbackURLs.map(render)).toEqual([`${render(consoleOrigin)}/`]);
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+});
+
+describe('console', () => {
+  test('CloudFront reaches the bucket through Origin Access Control and redirects to HTTPS', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+        Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+      }),
+    });
+  });
+
+  test('responses carry HSTS, CSP, X-Frame-Options DENY, nosniff and a referrer policy', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({
+            AccessControlMaxAgeSec: 63072000,
+            IncludeSubdomains: true,
+          }),
+          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.anyValue() }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ContentTypeOptions: { Override: true },
+          ReferrerPolicy: Match.objectLike({ ReferrerPolicy: 'strict-origin-when-cross-origin' }),
+        }),
+      }),
+    });
+  });
+});
+
+/** Renders a CloudFormation string expression as text (`${Logical.Attr}` for references). */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { 'Fn::Join'?: [string, unknown[]]; 'Fn::GetAtt'?: [string, string]; Ref?: string };
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(render).join(v['Fn::Join'][0]);
+  if (v['Fn::GetAtt']) return `\${${v['Fn::GetAtt'].join('.')}}`;
+  if (v.Ref) return `\${${v.Ref}}`;
+  return JSON.stringify(value);
+}

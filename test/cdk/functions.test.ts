@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { duckdbInstallCommand, PROJECT_ROOT } from '../../lib/functions.js';
+import { type CfnResourceJson, resourcesOf, type Synthesised, synthesise } from './synth.js';
+
+let synthesised: Synthesised;
+let template: Template;
+let functions: [string, CfnResourceJson][];
+
+beforeAll(() => {
+  synthesised = synthesise();
+  template = synthesised.template;
+  functions = resourcesOf(template, 'AWS::Lambda::Function');
+});
+
+describe('Lambda functions', () => {
+  test('there are four (ingest, detection, alert router, API) and no CDK helper functions', () => {
+    expect(functions).toHaveLength(4);
+  });
+
+  test('every function runs nodejs22.x on arm64 with active tracing and JSON logs', () => {
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Handler, id).toBe('index.handler');
+      expect(fn.Properties.LoggingConfig.LogFormat, id).toBe('JSON');
+    }
+  });
+
+  test('every function logs to its own log group, which has a retention', () => {
+    const groups = Object.fromEntries(resourcesOf(template, 'AWS::Logs::LogGroup'));
+    const used = new Set<string>();
+    for (const [id, fn] of functions) {
+      const ref = fn.Properties.LoggingConfig.LogGroup?.Ref as string;
+      expect(groups[ref], id).toBeDefined();
+      expect(groups[ref]?.Properties.RetentionInDays, id).toBe(365);
+      used.add(ref);
+    }
+    expect(used.size).toBe(functions.length);
+  });
+
+  test('no role uses an AWS managed policy', () => {
+    for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  test('no IAM statement grants data-plane actions (s3, dynamodb, sqs, kms:Decrypt) on "*"', () => {
+    const dataPlane = /^(s3:|dynamodb:|sqs:|kms:Decrypt|kms:GenerateDataKey|kms:Encrypt)/;
+    for (const [id, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat() as string[];
+        const resources = [statement.Resource].flat();
+        if (actions.some((a) => dataPlane.test(a) || a === '*')) {
+          expect(resources, `${id}: ${actions.join(',')}`).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  test('no S3 grant can erase object versions', () => {
+    for (const [id, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat() as string[];
+        expect(actions, id).not.toContain('s3:DeleteObjectVersion');
+        expect(actions, id).not.toContain('s3:DeleteObject*');
+        expect(actions, id).not.toContain('s3:*');
+      }
+    }
+  });
+
+  test('the handler contract: env vars each function receives', () => {
+    const env = (prefix: string) =>
+      Object.keys(
+        functions.find(([id]) => id.startsWith(prefix))?.[1].Properties.Environment.Variables ?? {},
+      );
+    const common = [
+      'MANTISSA_RUNTIME',
+      'LAKE_BUCKET',
+      'STATE_TABLE',
+      'OUTBOX_QUEUE_URL',
+      'GLUE_DATABASE',
+      'ATHENA_WORKGROUP',
+    ];
+    expect(env('IngestionIngest')).toEqual(
+      expect.arrayContaining([...common, 'LANDING_BUCKET', 'INGEST_QUEUE_URL']),
+    );
+    expect(env('DetectionDetect')).toEqual(expect.arrayContaining(common));
+    expect(env('AlertingRouter')).toEqual(expect.arrayContaining([...common, 'SECRET_ARN']));
+    expect(env('ApiHandler')).toEqual(
+      expect.arrayContaining([...common, 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'CORS_ALLOWED_ORIGIN']),
+    );
+  });
+
+  test('only the router may read the destination secret', () => {
+    const readers = resourcesOf(template, 'AWS::IAM::Policy').filter(([, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
+        [s.Action].flat().includes('secretsmanager:GetSecretValue'),
+      ),
+    );
+    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^AlertingRouterRole/)]);
+  });
+});
+
+describe('bundling', () => {
+  test('is skipped when the stack is not in aws:cdk:bundling-stacks (assets point at the source tree)', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(synthesised.app.outdir, 'MantissaLog.assets.json'), 'utf8'),
+    ) as { files: Record<string, { source: { path: string } }> };
+    const sources = Object.values(manifest.files)
+      .map((f) => f.source.path)
+      .filter((p) => !p.endsWith('.template.json'));
+    // A bundled asset would be an asset.<hash> folder holding index.mjs; a skipped one is the project root.
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(source.replace(/\/$/, '')).toBe(PROJECT_ROOT.replace(/\/$/, ''));
+  });
+
+  test('DuckDB is installed for linux/arm64 into the bundle folder only, with one self-contained command', () => {
+    const command = duckdbInstallCommand('/tmp/bundle', '1.2.3');
+    expect(command).toContain('--os=linux --cpu=arm64 --libc=glibc @duckdb/node-api@1.2.3');
+    expect(command).toContain('--prefix "/tmp/bundle"');
+    expect(command).toContain('node-bindings-linux-arm64/package.json');
+    // CDK runs each hook command in a fresh shell at the project root: no bare `cd`.
+    expect(command).not.toMatch(/(^|&& )cd /);
+  });
+});
