@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LocalRuntime } from '../../lambdas/adapters/local/runtime.js';
 import type { BatchReport } from '../../lambdas/core/lake/ingest.js';
-import { progress, UsageError } from './output.js';
+import { type Command, parse } from './command.js';
+import { printJson, progress, UsageError } from './output.js';
 
 export interface IngestSummary {
   records: number;
@@ -53,3 +54,21 @@ export async function ingestPaths(
   }
   return summary;
 }
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  usage: 'mantissa ingest PATH... [--source NAME] [--json]',
+  async run(runtime, args) {
+    const { values, positionals } = parse(args, { source: { type: 'string' }, json: { type: 'boolean' } });
+    const summary = await ingestPaths(runtime, positionals, values.source);
+    if (values.json) printJson(summary);
+    else {
+      process.stdout.write(
+        `${summary.records} records in ${summary.objects.length} objects: ${summary.written} written, ${summary.quarantined} quarantined\n`,
+      );
+      for (const [table, rows] of Object.entries(summary.tables))
+        process.stdout.write(`  ${table}: ${rows} rows\n`);
+    }
+    return summary.quarantined > 0 && summary.written === 0 ? 1 : 0;
+  },
+};

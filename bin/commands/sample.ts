@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SOURCES } from '../../lambdas/core/sources/registry.js';
+import { type Command, intOption, parse } from './command.js';
 
 export interface SampleSummary {
   dir: string;
@@ -26,3 +27,16 @@ export async function writeSample(
   }
   return { dir, files, bytes };
 }
+
+export const sampleCommand: Command = {
+  name: 'sample',
+  usage: 'mantissa sample [--days 3] [--out DIR]',
+  async run(runtime, args) {
+    const { values } = parse(args, { days: { type: 'string', default: '3' }, out: { type: 'string' } });
+    const dir = resolve(typeof values.out === 'string' ? values.out : join(runtime.home, 'sample'));
+    const days = intOption(values.days, 'days', 1, 90) ?? 3;
+    const summary = await writeSample(dir, { days, end: runtime.clock.now(), seed: Date.now() % 2 ** 31 });
+    process.stdout.write(`wrote ${summary.files} files (${summary.bytes} bytes) under ${summary.dir}\n`);
+    return 0;
+  },
+};

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../lambdas/adapters/local/runtime.js';
 import { startLocalServer } from '../../lambdas/adapters/local/server.js';
+import { type Command, intOption, parse } from './command.js';
 import { ingestPaths } from './ingest.js';
 import { progress } from './output.js';
 import { writeSample } from './sample.js';
@@ -75,3 +76,22 @@ export async function start(runtime: LocalRuntime, opts: StartOptions): Promise<
   });
   await server.close();
 }
+
+export const startCommand: Command = {
+  name: 'start',
+  usage: 'mantissa start [--port 8080] [--no-sample] [--interval SECONDS]',
+  async run(runtime, args, ctx) {
+    const { values } = parse(args, {
+      port: { type: 'string', default: '8080' },
+      'no-sample': { type: 'boolean', default: false },
+      interval: { type: 'string', default: '60' },
+    });
+    await start(runtime, {
+      port: intOption(values.port, 'port', 0, 65535) ?? 8080,
+      sample: !values['no-sample'],
+      detectEveryMs: (intOption(values.interval, 'interval', 0, 86400) ?? 60) * 1000,
+      version: ctx.version,
+    });
+    return 0;
+  },
+};

@@ -1,49 +1,17 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
-import { ALERT_STATUSES, type Alert } from '../core/alerts/model.js';
-import { AlertNotFoundError, type AlertStore } from '../core/alerts/store.js';
-import type { Clock } from '../core/ports/clock.js';
-import type { QueryEngine } from '../core/ports/query-engine.js';
-import { guardSql, SqlRejectedError } from '../core/query/sql-guard.js';
-import type { SqlRule } from '../core/rules/sql-rule.js';
-import { AuthError, hasRole, type Principal, type TokenVerifier } from './auth.js';
+import { AuthError } from './auth.js';
 import { apiError } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { ROUTE_MODULES } from './routes/index.js';
+import type { ApiApp, ApiDeps } from './types.js';
 
-export interface ApiDeps {
-  verifier: TokenVerifier;
-  alerts: AlertStore;
-  query: QueryEngine;
-  clock: Clock;
-  /** Tables SQL may read. */
-  tables: readonly string[];
-  rules: () => readonly SqlRule[];
-  version: string;
-}
-
-export const SQL_MAX_ROWS = 10_000;
-export const SQL_TIMEOUT_MS = 120_000;
-
-const PatchAlert = z.strictObject({ status: z.enum(ALERT_STATUSES) });
-const SqlRequest = z.strictObject({
-  sql: z.string().min(1).max(100_000),
-  maxRows: z.number().int().min(1).optional(),
-});
-
-/** The alert as the API shows it: the dedup bookkeeping stays inside. */
-function publicAlert({ evidenceHashes: _hashes, ...alert }: Alert) {
-  return alert;
-}
-
-function summary(alert: Alert) {
-  const { evidence: _evidence, history: _history, ...rest } = publicAlert(alert);
-  return rest;
-}
+export { SQL_MAX_ROWS, SQL_TIMEOUT_MS } from './routes/sql.js';
+export type { ApiDeps } from './types.js';
 
 /** The HTTP API: one Hono app, served by the local server and by the API Lambda. */
 export function createApi(deps: ApiDeps) {
-  const app = new Hono<{ Variables: { principal: Principal } }>();
+  const app: ApiApp = new Hono();
 
   app.onError((err, c) => {
     console.error(`[api] ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
@@ -85,93 +53,7 @@ export function createApi(deps: ApiDeps) {
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.version)));
 
-  app.get('/api/v1/alerts', async (c) => {
-    const status = c.req.query('status');
-    if (status && !ALERT_STATUSES.includes(status as Alert['status'])) {
-      return apiError(c, 400, 'bad_request', `status must be one of ${ALERT_STATUSES.join(', ')}`);
-    }
-    const limitText = c.req.query('limit');
-    const limit = limitText === undefined ? 100 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      return apiError(c, 400, 'bad_request', 'limit must be an integer from 1 to 1000');
-    }
-    const alerts = await deps.alerts.list({
-      status: status as Alert['status'] | undefined,
-      severity: c.req.query('severity'),
-      ruleId: c.req.query('rule'),
-      limit,
-    });
-    return c.json({ alerts: alerts.map(summary), count: alerts.length });
-  });
-
-  app.get('/api/v1/alerts/:id', async (c) => {
-    const alert = await deps.alerts.get(c.req.param('id'));
-    if (!alert) return apiError(c, 404, 'not_found', `no alert with id ${c.req.param('id')}`);
-    return c.json(publicAlert(alert));
-  });
-
-  app.patch('/api/v1/alerts/:id', async (c) => {
-    if (!hasRole(c.get('principal'), ['admin', 'analyst'])) {
-      return apiError(c, 403, 'forbidden', 'changing an alert needs the analyst or admin role');
-    }
-    const body = PatchAlert.safeParse(await c.req.json().catch(() => undefined));
-    if (!body.success) return apiError(c, 400, 'bad_request', `body: ${zodMessage(body.error)}`);
-    try {
-      const alert = await deps.alerts.setStatus(
-        c.req.param('id'),
-        body.data.status,
-        c.get('principal').subject,
-        deps.clock.now(),
-      );
-      return c.json(publicAlert(alert));
-    } catch (err) {
-      if (err instanceof AlertNotFoundError) return apiError(c, 404, 'not_found', err.message);
-      throw err;
-    }
-  });
-
-  app.post('/api/v1/sql', async (c) => {
-    const body = SqlRequest.safeParse(await c.req.json().catch(() => undefined));
-    if (!body.success) return apiError(c, 400, 'bad_request', `body: ${zodMessage(body.error)}`);
-    try {
-      guardSql(body.data.sql, { tables: deps.tables });
-    } catch (err) {
-      if (err instanceof SqlRejectedError) return apiError(c, 400, 'bad_request', err.message);
-      throw err;
-    }
-    const maxRows = Math.min(body.data.maxRows ?? SQL_MAX_ROWS, SQL_MAX_ROWS);
-    try {
-      const result = await deps.query.query(body.data.sql, { maxRows, timeoutMs: SQL_TIMEOUT_MS });
-      return c.json({ ...result, rowCount: result.rows.length });
-    } catch (err) {
-      const message = (err as Error).message;
-      if ((err as Error).name === 'QueryTimeoutError') return apiError(c, 504, 'timeout', message);
-      // Engine errors (unknown column, type mismatch) are the query's fault, and the message helps fix it.
-      return apiError(c, 400, 'bad_request', `query failed: ${message}`);
-    }
-  });
-
-  app.get('/api/v1/rules', (c) =>
-    c.json({
-      rules: deps.rules().map((r) => ({
-        id: r.id,
-        name: r.name,
-        description: r.description,
-        enabled: r.enabled,
-        severity: r.severity,
-        category: r.category,
-        threshold: r.threshold,
-        metadata: r.metadata,
-        query: r.query,
-      })),
-    }),
-  );
+  for (const module of ROUTE_MODULES) module.register(app, deps);
 
   return app;
-}
-
-function zodMessage(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
