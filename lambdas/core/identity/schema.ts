@@ -40,9 +40,9 @@ export const identityEventsSchema: TableSchema = {
     { name: 'event_type', type: 'string', description: `One of: ${IDENTITY_EVENT_TYPES.join(', ')}.` },
     { name: 'outcome', type: 'string', description: 'success, failure or unknown.' },
     {
-      name: 'user',
+      name: 'user_name',
       type: 'string',
-      description: 'Canonical user: lower-case email or UPN where known, else the provider’s user name.',
+      description: 'Canonical user (named user_name: user is an SQL keyword): lower-case email or UPN where known, else the provider’s user name.',
     },
     { name: 'user_id', type: 'string', description: 'The provider’s own id for the user.' },
     { name: 'source_ip', type: 'string', description: 'Client IP address.' },
