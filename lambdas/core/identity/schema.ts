@@ -42,7 +42,8 @@ export const identityEventsSchema: TableSchema = {
     {
       name: 'user_name',
       type: 'string',
-      description: 'Canonical user (named user_name: user is an SQL keyword): lower-case email or UPN where known, else the provider’s user name.',
+      description:
+        'Canonical user (named user_name: user is an SQL keyword): lower-case email or UPN where known, else the provider’s user name.',
     },
     { name: 'user_id', type: 'string', description: 'The provider’s own id for the user.' },
     { name: 'source_ip', type: 'string', description: 'Client IP address.' },
@@ -73,6 +74,12 @@ export const identityEventsSchema: TableSchema = {
       name: 'target',
       type: 'string',
       description: 'For privilege changes: the role, group or permission granted or removed.',
+    },
+    {
+      name: 'actor_name',
+      type: 'string',
+      description:
+        'Who performed the event when it was not user_name (the admin who granted a role or reset a password), canonical like user_name.',
     },
     {
       name: 'raw_event_id',
