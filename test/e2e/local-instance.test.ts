@@ -54,9 +54,10 @@ describe('the local instance, end to end through the CLI', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'mantissa-e2e-'));
     ({ proc: server, url } = await startServer());
-  });
+    // The first start writes and ingests three days of sample logs: give a loaded CI machine time.
+  }, 240_000);
   afterAll(async () => {
-    if (server.exitCode === null) await stop(server);
+    if (server && server.exitCode === null) await stop(server);
     rmSync(home, { recursive: true, force: true });
   });
 
@@ -165,7 +166,9 @@ describe('the local instance, end to end through the CLI', () => {
     expect(JSON.parse(await cli('alerts', '--json')).count).toBe(5);
   });
 
-  it('stops cleanly on Ctrl-C, and a second start reuses the data and raises nothing again', async () => {
+  it('stops cleanly on Ctrl-C, and a second start reuses the data and raises nothing again', {
+    timeout: 120_000,
+  }, async () => {
     expect(await stop(server)).toBe(0);
     startLog = '';
     ({ proc: server, url } = await startServer());
