@@ -70,8 +70,8 @@ describe('ingest into the lake (real DuckDB, real files)', () => {
       f.key.replace(/[0-9a-f]{24}/, 'BATCH'),
     );
     expect(files).toEqual([
-      'tables/cloudtrail/dt=2026-11-20/hour=10/BATCH.parquet',
-      'tables/cloudtrail/dt=2026-11-20/hour=11/BATCH.parquet',
+      'tables/cloudtrail/dt=2026-11-20/hour=10/BATCH-0.parquet',
+      'tables/cloudtrail/dt=2026-11-20/hour=11/BATCH-0.parquet',
     ]);
     const result = await engine.query(
       `SELECT event_id, ts, eventtime, dt, hour, errorcode, useridentity.type AS identity_type, useridentity.username AS user_name,
@@ -198,7 +198,14 @@ describe('ingest into the lake (real DuckDB, real files)', () => {
       records: 1,
       written: 0,
       quarantined: 1,
-      reasons: [{ position: 'object', reason: expect.stringMatching(/^corrupt gzip/) }],
+      reasons: [
+        {
+          position: 'line 1 (decompressed byte offset 0) to the end',
+          reason: expect.stringMatching(
+            /^corrupt gzip at compressed byte offset 12 of 12 read: unexpected end of file/,
+          ),
+        },
+      ],
     });
     const empty = await ingestObject(deps, {
       sourceObject: 'x/CloudTrail/empty.json',

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { ParquetEncoder } from '../../core/ports/parquet-encoder.js';
+import type { ParquetEncoder, ParquetPart } from '../../core/ports/parquet-encoder.js';
 import { duckdbType, quoteIdent, type TableSchema } from '../../core/schema/types.js';
 import { sqlString } from './values.js';
 
@@ -39,6 +39,17 @@ export class DuckDbParquetEncoder implements ParquetEncoder {
   }
 
   async encode(schema: TableSchema, rows: readonly Record<string, unknown>[]): Promise<Uint8Array> {
+    const part = this.part(schema);
+    for (const row of rows) part.add(row);
+    return part.finish();
+  }
+
+  part(schema: TableSchema): ParquetPart {
+    return new DuckDbPart((pieces) => this.copy(schema, pieces));
+  }
+
+  /** Writes the serialised rows to a scratch file and has DuckDB copy them to Parquet. */
+  private async copy(schema: TableSchema, pieces: string[]): Promise<Uint8Array> {
     const id = randomBytes(8).toString('hex');
     const input = join(this.scratch, `${id}.ndjson`);
     const output = join(this.scratch, `${id}.parquet`);
@@ -47,7 +58,14 @@ export class DuckDbParquetEncoder implements ParquetEncoder {
       .join(', ');
     const select = schema.columns.map((c) => quoteIdent(c.name)).join(', ');
     try {
-      await writeFile(input, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+      const file = await open(input, 'w');
+      try {
+        for (const piece of pieces) await file.write(piece);
+      } finally {
+        await file.close();
+      }
+      // The text is on disk now: let it go before DuckDB starts taking memory of its own.
+      pieces.length = 0;
       const conn = await this.instance.connect();
       try {
         await conn.run(
@@ -68,5 +86,51 @@ export class DuckDbParquetEncoder implements ParquetEncoder {
   async close(): Promise<void> {
     this.instance.closeSync();
     await rm(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** Nulls are left out: DuckDB reads a missing key as NULL, and the rows are ~15% shorter. */
+function withoutNulls(_key: string, value: unknown): unknown {
+  return value === null ? undefined : value;
+}
+
+/**
+ * Serialised rows, joined into pieces of about 1 MiB: few large writes, no one huge string, and
+ * no long string ropes (appending with += measured twice as slow once the rope is flattened).
+ */
+class DuckDbPart implements ParquetPart {
+  rows = 0;
+  bytes = 0;
+  private pieces: string[] = [];
+  private batch: string[] = [];
+  private batchBytes = 0;
+  private spent = false;
+
+  constructor(private readonly copy: (pieces: string[]) => Promise<Uint8Array>) {}
+
+  add(row: Record<string, unknown>): void {
+    if (this.spent) throw new Error('rows added to a finished Parquet part');
+    const line = JSON.stringify(row, withoutNulls);
+    this.batch.push(line);
+    this.rows += 1;
+    this.bytes += line.length + 1;
+    this.batchBytes += line.length + 1;
+    if (this.batchBytes >= 1_048_576) this.seal();
+  }
+
+  finish(): Promise<Uint8Array> {
+    if (this.spent) throw new Error('a Parquet part finished twice');
+    this.spent = true;
+    this.seal();
+    const pieces = this.pieces;
+    this.pieces = [];
+    return this.copy(pieces);
+  }
+
+  private seal(): void {
+    if (this.batch.length === 0) return;
+    this.pieces.push(`${this.batch.join('\n')}\n`);
+    this.batch = [];
+    this.batchBytes = 0;
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ObjectInfo, ObjectStore } from '../../core/ports/object-store.js';
@@ -30,6 +31,24 @@ export class FsObjectStore implements ObjectStore {
       return await readFile(this.path(key));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  getStream(key: string): AsyncIterable<Uint8Array> | undefined {
+    const path = this.path(key);
+    return existsSync(path) ? createReadStream(path, { highWaterMark: 1_048_576 }) : undefined;
+  }
+
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = join(dirname(target), `.tmp-${randomBytes(6).toString('hex')}`);
+    try {
+      await writeFile(tmp, body);
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true });
       throw err;
     }
   }

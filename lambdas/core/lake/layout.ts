@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto';
 /** Where things live in the lake's object store. */
 export const layout = {
   tablePrefix: (table: string) => `tables/${table}/`,
-  tableFile: (table: string, dt: string, hour: string, batchId: string) =>
-    `tables/${table}/dt=${dt}/hour=${hour}/${batchId}.parquet`,
+  /**
+   * An ingest batch writes one or more parts per partition (`<batchId>-0.parquet`, `-1`, …); a
+   * writer of whole files (the alerts table) omits the part.
+   */
+  tableFile: (table: string, dt: string, hour: string, batchId: string, part?: number) =>
+    `tables/${table}/dt=${dt}/hour=${hour}/${batchId}${part === undefined ? '' : `-${part}`}.parquet`,
   raw: (source: string, day: string, batchId: string) => `raw/${source}/dt=${day}/${batchId}.gz`,
   quarantine: (source: string, day: string, batchId: string) =>
     `quarantine/${source}/dt=${day}/${batchId}.ndjson.gz`,

@@ -18,6 +18,8 @@ export interface ManifestEntry {
   records: number;
   written: number;
   quarantined: number;
+  /** Provider messages that carried no event (absent when none). */
+  skipped?: number;
   tables: Record<string, TableWrite>;
   quarantineKey?: string;
   rawKey?: string;

@@ -16,6 +16,21 @@ export class RecordError extends Error {
   override readonly name = 'RecordError';
 }
 
+/**
+ * A line-oriented text format (VPC Flow Logs, say): the first line of an object decides. `open`
+ * returns a parser for the object's lines when `first` belongs to the format, else undefined.
+ */
+export interface TextFormat {
+  open(first: string): TextParser | undefined;
+}
+
+export interface TextParser {
+  /** True when `first` was a header naming the fields (not itself a record). */
+  headerConsumed: boolean;
+  /** One line -> one record; throws RecordError naming what is wrong. */
+  parse(line: string): unknown;
+}
+
 /** One file a sample generator writes, with its path relative to the sample folder. */
 export interface SampleFile {
   path: string;
@@ -49,7 +64,12 @@ export interface SourceModule {
    * Returns undefined when the document is not a delivery envelope but a single record.
    */
   unwrap(document: unknown): unknown[] | undefined;
-  /** Rows for one record; throws RecordError naming what is wrong. */
+  /** Set by sources whose objects are text lines rather than JSON. */
+  text?: TextFormat;
+  /**
+   * Rows for one record; throws RecordError naming what is wrong. No rows means the provider sent
+   * something that carries no event (a CloudWatch Logs CONTROL_MESSAGE): the lake counts it as skipped.
+   */
   normalise(record: unknown, ctx: NormaliseContext): TableRow[];
   sample(opts: SampleOptions): SampleFile[];
 }

@@ -1,5 +1,8 @@
+import { identityRow, type SourceRowRef } from '../../identity/rows.js';
+import { identityEventsSchema } from '../../identity/schema.js';
 import { ConformError, conform, parseTimestamp } from '../../schema/conform.js';
 import { RecordError, type SourceModule, type TableRow } from '../types.js';
+import { signInActivity } from './identity.js';
 import { cloudtrailSampleFiles } from './sample.js';
 import { cloudtrailSchema } from './schema.js';
 
@@ -12,24 +15,42 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * EventBridge carries CloudTrail records as `detail` of events whose detail-type ends "via
+ * CloudTrail" (AWS API Call, AWS Console Sign In, AWS Service Event).
+ */
+function eventBridgeDetail(record: unknown): Record<string, unknown> | undefined {
+  if (!isObject(record)) return undefined;
+  const type = record['detail-type'];
+  if (typeof type !== 'string' || !type.endsWith('via CloudTrail') || !isObject(record.detail))
+    return undefined;
+  return record.detail;
+}
+
+function isRecord(record: unknown): boolean {
+  return (
+    isObject(record) &&
+    typeof record.eventVersion === 'string' &&
+    'eventSource' in record &&
+    'eventName' in record
+  );
+}
+
 export const cloudtrail: SourceModule = {
   name: 'cloudtrail',
-  description: 'AWS CloudTrail, as delivered to S3 ({"Records": [...]}, gzip) or one record per line.',
-  tables: [cloudtrailSchema],
+  description:
+    'AWS CloudTrail, as delivered to S3 ({"Records": [...]}, gzip), one record per line, or as EventBridge events.',
+  tables: [cloudtrailSchema, identityEventsSchema],
   keyPatterns: [/(^|\/)AWSLogs\/(o-[a-z0-9]+\/)?\d{12}\/CloudTrail\//, /(^|\/)cloudtrail\//i],
   detect(record) {
-    return (
-      isObject(record) &&
-      typeof record.eventVersion === 'string' &&
-      'eventSource' in record &&
-      'eventName' in record
-    );
+    return isRecord(record) || isRecord(eventBridgeDetail(record));
   },
   unwrap(document) {
     if (isObject(document) && Array.isArray(document.Records)) return document.Records;
     return undefined;
   },
-  normalise(record, ctx): TableRow[] {
+  normalise(input, ctx): TableRow[] {
+    const record = eventBridgeDetail(input) ?? input;
     if (!isObject(record)) throw new RecordError('record is not a JSON object');
     for (const field of REQUIRED) {
       if (typeof record[field] !== 'string' || record[field] === '') {
@@ -46,7 +67,10 @@ export const cloudtrail: SourceModule = {
       row.event_id = record.eventID;
       row.ingest_ts = ctx.ingestTs;
       row.source_object = ctx.sourceObject;
-      return [{ table: 'cloudtrail', row }];
+      const rows: TableRow[] = [{ table: 'cloudtrail', row }];
+      const signIn = signInActivity(record);
+      if (signIn) rows.push(identityRow(row as Record<string, unknown> & SourceRowRef, signIn));
+      return rows;
     } catch (err) {
       if (err instanceof ConformError) throw new RecordError(err.message);
       throw err;

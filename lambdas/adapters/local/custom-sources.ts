@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { JSON_SCHEMA, load } from 'js-yaml';
+import { TABLES } from '../../core/schema/registry.js';
+import type { TableSchema } from '../../core/schema/types.js';
+import {
+  buildCustomSources,
+  type CustomSourceConfig,
+  CustomSourceError,
+  parseSourcesFile,
+} from '../../core/sources/custom/index.js';
+import type { SourceModule } from '../../core/sources/types.js';
+
+/** What the local runtime gets from `$MANTISSA_HOME/sources.yaml`. */
+export interface LoadedCustomSources {
+  file: string;
+  sources: SourceModule[];
+  tables: TableSchema[];
+  /** Why the file could not be used; its sources are then absent. */
+  error?: CustomSourceError;
+  /** The custom sources for ingest; throws the file's error, so data meant for them is never misrouted. */
+  usable(): SourceModule[];
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Example records of an `infer: true` source: a JSON array, one object, or NDJSON. */
+function readSample(file: string, field: string, path: string): unknown[] {
+  const body = readText(path);
+  if (body === undefined) throw new CustomSourceError(file, field, `sample file ${path} does not exist`);
+  try {
+    const whole: unknown = JSON.parse(body);
+    return Array.isArray(whole) ? whole : [whole];
+  } catch {
+    return body
+      .split('\n')
+      .map((line, i) => ({ line, i }))
+      .filter(({ line }) => line.trim() !== '')
+      .map(({ line, i }) => {
+        try {
+          return JSON.parse(line) as unknown;
+        } catch (err) {
+          throw new CustomSourceError(
+            file,
+            field,
+            `${path} line ${i + 1}: invalid JSON: ${(err as Error).message}`,
+          );
+        }
+      });
+  }
+}
+
+/**
+ * Reads and builds the custom sources declared in `<home>/sources.yaml` (absent: none). A file that
+ * does not validate is kept as `error` rather than thrown, so commands that do not ingest still run;
+ * ingest calls `usable()`, which throws it.
+ */
+export function loadCustomSources(home: string, display = 'sources.yaml'): LoadedCustomSources {
+  const path = resolve(home, 'sources.yaml');
+  const empty = { file: path, sources: [], tables: [] };
+  const usableFrom = (loaded: Omit<LoadedCustomSources, 'usable'>): LoadedCustomSources => ({
+    ...loaded,
+    usable() {
+      if (loaded.error) throw loaded.error;
+      return loaded.sources;
+    },
+  });
+  const text = readText(path);
+  if (text === undefined) return usableFrom(empty);
+  try {
+    let doc: unknown;
+    try {
+      doc = load(text, { filename: display, schema: JSON_SCHEMA });
+    } catch (err) {
+      throw new CustomSourceError(display, '', `invalid YAML: ${(err as Error).message}`);
+    }
+    const configs = parseSourcesFile(display, doc);
+    const sample = (config: CustomSourceConfig) =>
+      readSample(
+        display,
+        `sources[${configs.indexOf(config)}].sample`,
+        resolve(dirname(path), config.sample ?? ''),
+      );
+    const built = buildCustomSources(configs, {
+      file: display,
+      builtInTables: TABLES.map((t) => t.name),
+      sample,
+    });
+    return usableFrom({ file: path, ...built });
+  } catch (err) {
+    if (!(err instanceof CustomSourceError)) throw err;
+    return usableFrom({ ...empty, error: err });
+  }
+}
