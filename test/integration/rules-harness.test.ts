@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { testRules } from '../../bin/commands/rules-test.js';
+import { loadPack } from '../../lambdas/core/rulepack/index.js';
+
+const ev = (id: string, name: string, extra = '') =>
+  `{"eventVersion": "1.09", "eventTime": "2026-11-20T10:0${id.slice(-1)}:00Z", "eventID": "${id}", "eventName": "${name}", "eventSource": "cloudtrail.amazonaws.com", "sourceIPAddress": "192.0.2.1"${extra}}`;
+
+const rule = (id: string, detection: string, tests: string, extra = '') =>
+  [
+    'title: Trail stopped',
+    `id: ${id}`,
+    extra,
+    'logsource: {product: aws, service: cloudtrail}',
+    'detection:',
+    detection,
+    'tests:',
+    tests,
+  ]
+    .filter((l) => l !== '')
+    .join('\n');
+
+const STOP = '  sel: {eventName: StopLogging}\n  condition: sel';
+
+async function run(files: Record<string, string>) {
+  const pack = loadPack(Object.entries(files).map(([path, text]) => ({ path, text })));
+  expect(pack.findings).toEqual([]);
+  return testRules(pack.entries);
+}
+
+describe('rules test harness (real ingest, DuckDB, matcher)', () => {
+  it('passes a correct rule and fails each kind of wrong test event, naming file, line and case', async () => {
+    const results = await run({
+      'ok.yml': rule(
+        'r-ok',
+        STOP,
+        `  match:\n    - ${ev('a1', 'StopLogging')}\n  no_match:\n    - ${ev('a2', 'StartLogging')}`,
+      ),
+      'wrong.yml': rule(
+        'r-wrong',
+        STOP,
+        `  match:\n    - ${ev('b1', 'StartLogging')}\n  no_match:\n    - ${ev('b2', 'StopLogging')}\n    - ${ev('b3', 'DeleteTrail')}`,
+      ),
+      'bad-record.yml': rule(
+        'r-bad',
+        STOP,
+        `  match:\n    - ${ev('c1', 'StopLogging')}\n    - {"eventID": "c2", "eventName": "StopLogging", "eventSource": "x"}`,
+      ),
+      'dup.yml': rule(
+        'r-dup',
+        STOP,
+        `  match:\n    - ${ev('d1', 'StopLogging')}\n  no_match:\n    - ${ev('d1', 'StartLogging')}`,
+      ),
+      'none.yml': rule('r-none', STOP, '  match: []'),
+      'nopipe.yml': rule('r-nopipe', STOP, `  match:\n    - ${ev('e1', 'StopLogging')}`).replace(
+        '{product: aws, service: cloudtrail}',
+        '{product: windows}',
+      ),
+    });
+    const by = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(by['r-ok']).toMatchObject({ status: 'pass', failures: [], events: 2 });
+    expect(by['r-wrong']?.failures).toEqual([
+      'wrong.yml:9 tests.match[0]: must match, but the rule does not select it',
+      'wrong.yml:11 tests.no_match[0]: must not match, but the rule selects it',
+    ]);
+    expect(by['r-bad']?.failures).toEqual([
+      'bad-record.yml:10 tests.match[1]: cloudtrail would quarantine the record: missing or non-text required field eventTime',
+    ]);
+    expect(by['r-dup']?.failures[0]).toBe(
+      'dup.yml:11 tests.no_match[0]: same event_id as tests.match[0]: give each test event its own id',
+    );
+    expect(by['r-none']).toMatchObject({ status: 'skip', events: 0 });
+    expect(by['r-nopipe']?.status).toBe('fail');
+    expect(by['r-nopipe']?.failures[0]).toMatch(
+      /^nopipe\.yml:1 logsource: no source module writes the table of logsource/,
+    );
+  });
+
+  it('refuses a JSON path that holds an object: it would never match on Athena', async () => {
+    const [r] = await run({
+      'obj.yml': rule(
+        'r-obj',
+        '  sel: {requestParameters.policy|contains: Allow}\n  condition: sel',
+        `  match:\n    - ${ev('j1', 'PutBucketPolicy', ', "requestParameters": {"policy": {"Effect": "Allow"}}')}`,
+      ),
+    });
+    expect(r?.failures).toEqual([
+      "obj.yml:9 tests.match[0]: requestParameters.policy is an object here; Athena's json_extract_scalar gives NULL for it, so the rule would never match on AWS: test the JSON column itself (requestparameters|contains or |re)",
+    ]);
+  });
+
+  it('a correlation must fire on its match events together and stay silent on its near misses', async () => {
+    const base = rule(
+      'base',
+      '  sel: {eventName: ConsoleLogin}\n  condition: sel',
+      `  match:\n    - ${ev('f1', 'ConsoleLogin')}`,
+      'name: logins',
+    );
+    const corr = (gte: number, ids: string) =>
+      [
+        'title: Burst',
+        'id: burst',
+        `correlation: {type: event_count, rules: [logins], group-by: [sourceIPAddress], timespan: 10m, condition: {gte: ${gte}}}`,
+        'tests:',
+        '  match:',
+        ...['1', '2', '3'].map((i) => `    - ${ev(`${ids}${i}`, 'ConsoleLogin')}`),
+        '  no_match:',
+        ...['4', '5'].map((i) => `    - ${ev(`${ids}${i}`, 'ConsoleLogin')}`),
+      ].join('\n');
+    const ok = await run({ 'base.yml': base, 'burst.yml': corr(3, 'g') });
+    expect(ok.map((r) => [r.id, r.status, r.failures])).toEqual([
+      ['base', 'pass', []],
+      ['burst', 'pass', []],
+    ]);
+    const tooHigh = await run({ 'base.yml': base, 'burst.yml': corr(4, 'h') });
+    expect(tooHigh[1]?.failures).toEqual([
+      'burst.yml:4 tests.match: the match events together must fire the correlation, but it returns no row',
+    ]);
+    const tooLow = await run({ 'base.yml': base, 'burst.yml': corr(2, 'i') });
+    expect(tooLow[1]?.failures).toEqual([
+      'burst.yml:4 tests.no_match: the no_match events together must not fire the correlation, but it returns 1 rows',
+    ]);
+  });
+});
