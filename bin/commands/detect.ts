@@ -9,14 +9,16 @@ export const detectCommand: Command = {
     const report = await runtime.detect();
     if (values.json) printJson(report);
     else {
-      process.stdout.write(
-        `${report.batches} new batches, ${report.rulesRun} rules run: ${report.raised.length} alerts raised, ${report.updated.length} updated\n`,
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      out(
+        `${report.batches} new batches, ${report.rulesRun} rules run in ${report.queries} queries: ${report.raised.length} alerts raised, ${report.updated.length} updated`,
       );
-      for (const alert of report.raised)
-        process.stdout.write(`  [${alert.severity}] ${alert.id} ${alert.title}\n`);
-      for (const error of report.errors)
-        process.stdout.write(`  rule ${error.ruleId} failed: ${error.error}\n`);
-      if (report.skipped) process.stdout.write('  another detection cycle was running; nothing done\n');
+      if (report.suppressed > 0)
+        out(`  ${report.suppressed} matches suppressed (counted on their suppressions)`);
+      if (report.held > 0) out(`  ${report.held} matches held below their rule's threshold`);
+      for (const alert of report.raised) out(`  [${alert.severity}] ${alert.id} ${alert.title}`);
+      for (const error of report.errors) out(`  rule ${error.ruleId} failed: ${error.error}`);
+      if (report.skipped) out('  another detection cycle was running; nothing done');
     }
     return report.errors.length > 0 ? 1 : 0;
   },

@@ -1,7 +1,14 @@
 import type { StateStore } from '../ports/state-store.js';
-import { ALERT_STATUSES, type Alert, type AlertStatus } from './model.js';
+import { ALERT_STATUSES, type Alert, type AlertStatus, ENTITY_KINDS, normaliseAlert } from './model.js';
+import { type Suppression, SuppressionStore } from './suppressions.js';
 
-const PK = 'alert';
+const PK = {
+  alert: 'alert',
+  /** `<dedup key>#<alert id>`: every alert raised for a dedup key, so merging never scans every alert. */
+  byKey: 'alert-key',
+  /** Alerts changed since the alerts table was last appended to (see lake-table.ts). */
+  lake: 'alert-lake',
+} as const;
 
 export class AlertNotFoundError extends Error {
   override readonly name = 'AlertNotFoundError';
@@ -11,62 +18,221 @@ export interface AlertFilter {
   status?: AlertStatus;
   severity?: string;
   ruleId?: string;
+  assignee?: string;
+  /** An entity value of any kind (user, ip, host, account, resource). */
+  entity?: string;
+  /** Only alerts last seen at or after this ISO time. */
+  since?: string;
   limit?: number;
+}
+
+export interface AlertPage {
+  alerts: Alert[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Newest first by last seen, then by id, so pages never overlap or skip. */
+function compare(a: Alert, b: Alert): number {
+  if (a.lastSeen !== b.lastSeen) return a.lastSeen < b.lastSeen ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function encodeCursor(alert: Alert): string {
+  return Buffer.from(JSON.stringify([alert.lastSeen, alert.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { lastSeen: string; id: string } | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return { lastSeen: value[0], id: value[1] };
+    }
+  } catch {
+    // Falls through: not a cursor this store issued.
+  }
+  return undefined;
+}
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
 }
 
 /** Alerts in the state store, one item each, written with optimistic concurrency. */
 export class AlertStore {
-  constructor(private readonly state: StateStore) {}
+  readonly suppressions: SuppressionStore;
+
+  constructor(private readonly state: StateStore) {
+    this.suppressions = new SuppressionStore(state);
+  }
 
   async get(id: string): Promise<Alert | undefined> {
-    return (await this.state.get<Alert>(PK, id))?.value;
+    const item = await this.state.get<Alert>(PK.alert, id);
+    return item ? normaliseAlert(item.value) : undefined;
   }
 
   async getVersioned(id: string): Promise<{ alert: Alert; version: number } | undefined> {
-    const item = await this.state.get<Alert>(PK, id);
-    return item ? { alert: item.value, version: item.version } : undefined;
+    const item = await this.state.get<Alert>(PK.alert, id);
+    return item ? { alert: normaliseAlert(item.value), version: item.version } : undefined;
+  }
+
+  /** Every alert raised for a dedup key, newest last seen first. */
+  async forDedupKey(dedupKey: string): Promise<{ alert: Alert; version: number }[]> {
+    const keys = await this.state.query<{ id: string }>(PK.byKey, { prefix: `${dedupKey}#` });
+    const found = await Promise.all(keys.map((k) => this.getVersioned(k.value.id)));
+    return found
+      .filter((f): f is { alert: Alert; version: number } => f !== undefined)
+      .sort((a, b) => compare(a.alert, b.alert));
   }
 
   /** False when an alert with this id exists already. */
   async create(alert: Alert): Promise<boolean> {
-    return this.state.put(PK, alert.id, alert, { ifNotExists: true });
+    // The lake marker goes first: an alert is never stored without being bound for the alerts table.
+    await this.state.put(PK.lake, alert.id, { id: alert.id });
+    const created = await this.state.put(PK.alert, alert.id, alert, { ifNotExists: true });
+    // Indexed either way: an earlier run may have stored the alert and died before indexing it.
+    await this.state.put(PK.byKey, `${alert.dedupKey}#${alert.id}`, { id: alert.id });
+    return created;
   }
 
   /** False when someone else changed the alert since `version` was read. */
   async replace(alert: Alert, version: number): Promise<boolean> {
-    return this.state.put(PK, alert.id, alert, { ifVersion: version });
+    await this.state.put(PK.lake, alert.id, { id: alert.id });
+    return this.state.put(PK.alert, alert.id, alert, { ifVersion: version });
+  }
+
+  /** Alert ids changed since the alerts table was last appended to, oldest key first. */
+  async lakePending(limit = 5_000): Promise<string[]> {
+    return (await this.state.query<{ id: string }>(PK.lake, { limit })).map((i) => i.sk);
+  }
+
+  async lakeDone(ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.state.delete(PK.lake, id);
   }
 
   /** Newest first (by last seen). */
   async list(filter: AlertFilter = {}): Promise<Alert[]> {
-    const all = (await this.state.query<Alert>(PK)).map((i) => i.value);
-    return all
+    return (await this.page(filter)).alerts;
+  }
+
+  /** One page of alerts matching the filter, newest first, continuing after `cursor`. */
+  async page(filter: AlertFilter = {}, cursor?: string): Promise<AlertPage> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !after) throw new InvalidCursorError('cursor is not one this API issued');
+    const limit = filter.limit ?? 1_000;
+    const all = (await this.state.query<Alert>(PK.alert)).map((i) => normaliseAlert(i.value));
+    const matching = all
       .filter((a) => !filter.status || a.status === filter.status)
       .filter((a) => !filter.severity || a.severity === filter.severity)
       .filter((a) => !filter.ruleId || a.ruleId === filter.ruleId)
-      .sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : a.id < b.id ? -1 : 1))
-      .slice(0, filter.limit ?? 1_000);
+      .filter((a) => !filter.assignee || a.assignee === filter.assignee)
+      .filter((a) => !filter.since || a.lastSeen >= filter.since)
+      .filter(
+        (a) =>
+          !filter.entity || ENTITY_KINDS.some((k) => (a.entities[k] ?? []).includes(filter.entity as string)),
+      )
+      .sort(compare)
+      .filter(
+        (a) => !after || a.lastSeen < after.lastSeen || (a.lastSeen === after.lastSeen && a.id > after.id),
+      );
+    const alerts = matching.slice(0, limit);
+    const last = alerts.at(-1);
+    return matching.length > limit && last ? { alerts, nextCursor: encodeCursor(last) } : { alerts };
   }
 
-  /** Sets the status, recording who changed it; retried on a concurrent write. */
-  async setStatus(id: string, status: AlertStatus, by: string, now: Date): Promise<Alert> {
-    if (!ALERT_STATUSES.includes(status)) throw new Error(`invalid status ${status}`);
+  /** Applies `change` to the current alert and stores it; retried on a concurrent write. */
+  private async update(id: string, change: (alert: Alert) => Alert | undefined): Promise<Alert> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.getVersioned(id);
       if (!current) throw new AlertNotFoundError(`no alert with id ${id}`);
-      const { alert, version } = current;
-      if (alert.status === status) return alert;
-      const updated: Alert = {
-        ...alert,
-        status,
-        updatedAt: now.toISOString(),
-        history: [
-          ...alert.history,
-          { at: now.toISOString(), action: 'status', by, from: alert.status, to: status },
-        ],
-      };
-      if (await this.replace(updated, version)) return updated;
+      const updated = change(current.alert);
+      if (!updated) return current.alert;
+      if (await this.replace(updated, current.version)) return updated;
     }
-    throw new Error(`alert ${id} kept changing while its status was being set; try again`);
+    throw new Error(`alert ${id} kept changing while being updated; try again`);
+  }
+
+  /** Sets the status, recording who changed it. */
+  async setStatus(id: string, status: AlertStatus, by: string, now: Date): Promise<Alert> {
+    if (!ALERT_STATUSES.includes(status)) throw new Error(`invalid status ${status}`);
+    const at = now.toISOString();
+    return this.update(id, (alert) =>
+      alert.status === status
+        ? undefined
+        : {
+            ...alert,
+            status,
+            updatedAt: at,
+            history: [...alert.history, { at, action: 'status', by, from: alert.status, to: status }],
+          },
+    );
+  }
+
+  /** Assigns the alert to someone, or unassigns it with null. */
+  async assign(id: string, assignee: string | null, by: string, now: Date): Promise<Alert> {
+    const at = now.toISOString();
+    return this.update(id, (alert) => {
+      if ((alert.assignee ?? null) === assignee) return undefined;
+      const { assignee: previous, ...rest } = alert;
+      const entry = { at, action: 'assigned' as const, by, ...(previous ? { from: previous } : {}) };
+      return {
+        ...rest,
+        ...(assignee === null ? {} : { assignee }),
+        updatedAt: at,
+        history: [...alert.history, assignee === null ? entry : { ...entry, to: assignee }],
+      };
+    });
+  }
+
+  async addNote(id: string, text: string, by: string, now: Date): Promise<Alert> {
+    const at = now.toISOString();
+    return this.update(id, (alert) => ({
+      ...alert,
+      notes: [...alert.notes, { at, by, text }],
+      updatedAt: at,
+      history: [...alert.history, { at, action: 'note', by }],
+    }));
+  }
+
+  /**
+   * Marks the alert a false positive and creates a suppression for its rule, scoped to the given
+   * entity kinds (each taking the alert's first value of that kind), lapsing after `ttlMs`.
+   */
+  async markFalsePositive(
+    id: string,
+    opts: { by: string; now: Date; ttlMs: number; scope: readonly string[]; reason?: string },
+  ): Promise<{ alert: Alert; suppression: Suppression }> {
+    const current = await this.get(id);
+    if (!current) throw new AlertNotFoundError(`no alert with id ${id}`);
+    const entities: Suppression['entities'] = {};
+    for (const kind of ENTITY_KINDS) {
+      const value = current.entities[kind]?.[0];
+      if (opts.scope.includes(kind) && value !== undefined) entities[kind] = value;
+    }
+    const suppression = await this.suppressions.create(
+      {
+        ruleId: current.ruleId,
+        entities,
+        reason: opts.reason ?? `marked a false positive from alert ${id}`,
+        createdBy: opts.by,
+        alertId: id,
+        ttlMs: opts.ttlMs,
+      },
+      opts.now,
+    );
+    const at = opts.now.toISOString();
+    const alert = await this.update(id, (a) => ({
+      ...a,
+      status: 'false-positive',
+      updatedAt: at,
+      history: [
+        ...a.history,
+        ...(a.status === 'false-positive'
+          ? []
+          : [{ at, action: 'status' as const, by: opts.by, from: a.status, to: 'false-positive' }]),
+        { at, action: 'suppression-created' as const, by: opts.by, to: suppression.id },
+      ],
+    }));
+    return { alert, suppression };
   }
 }

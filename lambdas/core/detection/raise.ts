@@ -1,32 +1,73 @@
 import { createHash } from 'node:crypto';
-import { type Alert, EVIDENCE_CAP, EVIDENCE_HASH_CAP } from '../alerts/model.js';
+import { entitiesOf, mergeEntities, valuesAt } from '../alerts/entities.js';
+import { type Alert, EVIDENCE_CAP, EVIDENCE_HASH_CAP, MERGEABLE_STATUSES } from '../alerts/model.js';
 import type { AlertStore } from '../alerts/store.js';
-import type { SqlRule } from '../rules/sql-rule.js';
+import type { Suppression } from '../alerts/suppressions.js';
+import { suppressionCovers } from '../alerts/suppressions.js';
+import type { StateStore } from '../ports/state-store.js';
+import type { AlertRule } from '../rules/rule.js';
+import { ThresholdState } from './threshold.js';
 
-/** One result row of a rule, with the event-time span it stands for. */
+/** One match of a rule (an event, or a query's result row), with the event-time span it stands for. */
 export interface Match {
   row: Record<string, unknown>;
   firstSeen: string;
   lastSeen: string;
 }
 
-function hash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+/** A match with what raising derives from it. */
+export interface KeyedMatch extends Match {
+  /** Tells this match from every other: event_id for events, the row's content for query rows. */
+  hash: string;
 }
 
-/** The values that identify a match: the rule's dedup_fields, or every text column of the row. */
-export function dedupValues(rule: SqlRule, row: Record<string, unknown>): Record<string, unknown> {
-  const fields =
-    rule.dedup_fields ??
-    Object.keys(row).filter((k) => typeof row[k] === 'string' && !isTimestampText(row[k]));
-  return Object.fromEntries(fields.map((f) => [f, row[f] ?? null]));
+export interface RaiseOutcome {
+  raised: Alert[];
+  updated: Alert[];
+  /** Matches a live suppression stopped (counted on the suppression). */
+  suppressed: number;
+  /** Matches held until the rule's threshold is reached within its window. */
+  held: number;
+}
+
+export function hash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
 function isTimestampText(value: unknown): boolean {
   return typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value);
 }
 
-function titleFor(rule: SqlRule, values: Record<string, unknown>): string {
+/** The values that identify a match: the rule's dedup fields, its entities, or every text column. */
+export function dedupValues(rule: AlertRule, row: Record<string, unknown>): Record<string, unknown> {
+  if (rule.dedupFields) {
+    return Object.fromEntries(
+      rule.dedupFields.map((f) => {
+        const values = valuesAt(row, f);
+        return [f, values.length === 0 ? null : values.join(',')];
+      }),
+    );
+  }
+  if (rule.dedupDefault === 'entities') {
+    return Object.fromEntries(Object.entries(entitiesOf(row)).map(([k, v]) => [k, (v ?? []).join(',')]));
+  }
+  return Object.fromEntries(
+    Object.keys(row)
+      .filter((k) => typeof row[k] === 'string' && !isTimestampText(row[k]))
+      .map((k) => [k, row[k]]),
+  );
+}
+
+export function dedupKeyOf(rule: AlertRule, row: Record<string, unknown>): string {
+  return `${rule.id}#${hash(dedupValues(rule, row)).slice(0, 32)}`;
+}
+
+function identityOf(rule: AlertRule, row: Record<string, unknown>): string {
+  const eventId = row.event_id;
+  return rule.matchIdentity === 'event' && typeof eventId === 'string' ? hash(['event', eventId]) : hash(row);
+}
+
+function titleFor(rule: AlertRule, values: Record<string, unknown>): string {
   const parts = Object.entries(values)
     .filter(([, v]) => v !== null && v !== '')
     .slice(0, 4)
@@ -34,96 +75,190 @@ function titleFor(rule: SqlRule, values: Record<string, unknown>): string {
   return parts.length ? `${rule.name}: ${parts.join(' ')}` : rule.name;
 }
 
-/**
- * Turns one group of matches (same rule, same dedup values) into a stored alert: a new one, or
- * the open alert with the same dedup key and a last sighting within the rule's window, merged.
- * Idempotent: the id of a new alert derives from its first row, and rows already merged are not
- * counted again, so a cycle that is re-run after a crash changes nothing.
- */
-export async function raise(
-  store: AlertStore,
-  rule: SqlRule,
-  matches: Match[],
-  now: Date,
-): Promise<{ alert: Alert; created: boolean; changed: boolean }> {
-  const first = matches[0];
-  if (!first) throw new Error('raise needs at least one match');
-  const values = dedupValues(rule, first.row);
-  const dedupKey = `${rule.id}#${hash(values).slice(0, 32)}`;
-  const rows = matches.map((m) => ({ ...m, hash: hash(m.row) }));
+const eventIdsOf = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => r.event_id).filter((id): id is string => typeof id === 'string');
 
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await findMergeable(
-      store,
-      dedupKey,
-      rule,
-      first.firstSeen,
-      rows.map((r) => r.hash),
-    );
-    if (existing) {
-      const { alert, version } = existing;
-      const known = new Set(alert.evidenceHashes);
-      const fresh = rows.filter((r) => !known.has(r.hash));
-      if (fresh.length === 0) return { alert, created: false, changed: false };
-      const updated: Alert = {
-        ...alert,
-        count: alert.count + fresh.length,
-        firstSeen: [alert.firstSeen, ...fresh.map((r) => r.firstSeen)].sort()[0] ?? alert.firstSeen,
-        lastSeen: [alert.lastSeen, ...fresh.map((r) => r.lastSeen)].sort().at(-1) ?? alert.lastSeen,
-        evidence: [...alert.evidence, ...fresh.map((r) => r.row)].slice(0, EVIDENCE_CAP),
-        evidenceHashes: [...alert.evidenceHashes, ...fresh.map((r) => r.hash)].slice(-EVIDENCE_HASH_CAP),
-        updatedAt: now.toISOString(),
-        history: [...alert.history, { at: now.toISOString(), action: 'matched-again' }],
-      };
-      if (await store.replace(updated, version)) return { alert: updated, created: false, changed: true };
-      continue;
-    }
-    const alert: Alert = {
-      id: hash([dedupKey, rows[0]?.hash]).slice(0, 24),
-      ruleId: rule.id,
-      ruleName: rule.name,
-      severity: rule.severity,
-      title: titleFor(rule, values),
-      description: rule.description,
-      category: rule.category,
-      mitreAttack: rule.metadata.mitre_attack,
-      tags: rule.metadata.tags,
-      status: 'open',
-      dedupKey,
-      firstSeen: rows.map((r) => r.firstSeen).sort()[0] ?? first.firstSeen,
-      lastSeen:
-        rows
-          .map((r) => r.lastSeen)
-          .sort()
-          .at(-1) ?? first.lastSeen,
-      count: rows.length,
-      evidence: rows.slice(0, EVIDENCE_CAP).map((r) => r.row),
-      evidenceHashes: rows.map((r) => r.hash).slice(-EVIDENCE_HASH_CAP),
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      history: [{ at: now.toISOString(), action: 'created' }],
-    };
-    if (await store.create(alert)) return { alert, created: true, changed: true };
-    // Someone (an earlier run of this very cycle, or another process) created it: merge instead.
-  }
-  throw new Error(`alert for ${dedupKey} kept changing while being raised; the cycle will retry`);
+export interface RaiseDeps {
+  alerts: AlertStore;
+  state: StateStore;
 }
 
-async function findMergeable(
-  store: AlertStore,
-  dedupKey: string,
-  rule: SqlRule,
-  firstSeen: string,
-  rowHashes: string[],
-): Promise<{ alert: Alert; version: number } | undefined> {
-  const byFirstRow = await store.getVersioned(hash([dedupKey, rowHashes[0]]).slice(0, 24));
-  if (byFirstRow) return byFirstRow;
-  const candidates = (await store.list({ ruleId: rule.id })).filter(
-    (a) =>
-      a.dedupKey === dedupKey &&
-      a.status !== 'resolved' &&
-      Date.parse(firstSeen) - Date.parse(a.lastSeen) <= rule.threshold.window,
+/**
+ * Turns a rule's matches into stored alerts. Matches are grouped by dedup key; a live suppression
+ * covering a match's entities stops it (counted there); the rest merge into the open alert with the
+ * same key last seen within the rule's deduplication window, or are held until `threshold` of them
+ * fall within the window, then raise a new alert. Idempotent: a new alert's id derives from its
+ * dedup key and first match, and matches already merged are recognised by identity, so re-running a
+ * cycle (or the scheduled scan seeing what the real-time path already raised) changes nothing.
+ */
+export async function raiseMatches(
+  deps: RaiseDeps,
+  rule: AlertRule,
+  matches: readonly Match[],
+  now: Date,
+): Promise<RaiseOutcome> {
+  const outcome: RaiseOutcome = { raised: [], updated: [], suppressed: 0, held: 0 };
+  if (matches.length === 0) return outcome;
+  const suppressions = await deps.alerts.suppressions.list(rule.id);
+  const groups = new Map<string, { values: Record<string, unknown>; matches: KeyedMatch[] }>();
+  const stopped = new Map<Suppression, string[]>();
+  for (const m of matches) {
+    const keyed: KeyedMatch = { ...m, hash: identityOf(rule, m.row) };
+    const suppression = suppressions.find((s) => suppressionCovers(s, entitiesOf(m.row)));
+    if (suppression) {
+      stopped.set(suppression, [...(stopped.get(suppression) ?? []), keyed.hash]);
+      continue;
+    }
+    const values = dedupValues(rule, m.row);
+    const key = `${rule.id}#${hash(values).slice(0, 32)}`;
+    const group = groups.get(key) ?? { values, matches: [] };
+    groups.set(key, group);
+    group.matches.push(keyed);
+  }
+  for (const [s, hashes] of stopped) {
+    await deps.alerts.suppressions.count(s, hashes, now);
+    outcome.suppressed += hashes.length;
+  }
+  for (const [dedupKey, group] of groups) {
+    group.matches.sort((a, b) =>
+      a.firstSeen !== b.firstSeen ? (a.firstSeen < b.firstSeen ? -1 : 1) : a.hash < b.hash ? -1 : 1,
+    );
+    await raiseGroup(deps, rule, dedupKey, group.values, group.matches, now, outcome);
+  }
+  return outcome;
+}
+
+/** True when the match lies within the window of the alert's span (either side: data may arrive late). */
+function near(span: { firstSeen: string; lastSeen: string }, m: KeyedMatch, windowMs: number): boolean {
+  return (
+    Date.parse(m.firstSeen) - Date.parse(span.lastSeen) <= windowMs &&
+    Date.parse(span.firstSeen) - Date.parse(m.lastSeen) <= windowMs
   );
-  const newest = candidates[0];
-  return newest ? store.getVersioned(newest.id) : undefined;
+}
+
+/**
+ * One dedup key's matches (oldest first): those no alert of the key holds yet go to the open alert
+ * whose span they fall within a window of, or start a new run of matches that becomes an alert once
+ * it reaches the threshold. Retried from the top on a concurrent write; already merged matches are
+ * recognised then, so a retry never counts one twice.
+ */
+async function raiseGroup(
+  deps: RaiseDeps,
+  rule: AlertRule,
+  dedupKey: string,
+  values: Record<string, unknown>,
+  matches: KeyedMatch[],
+  now: Date,
+  outcome: RaiseOutcome,
+): Promise<void> {
+  const threshold = new ThresholdState(deps.state);
+  const window = rule.dedupWindowMs;
+  attempts: for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await deps.alerts.forDedupKey(dedupKey);
+    const known = new Set(existing.flatMap((e) => e.alert.evidenceHashes));
+    const fresh = matches.filter((m) => !known.has(m.hash));
+    if (fresh.length === 0) return;
+    const targets = existing
+      .filter((e) => MERGEABLE_STATUSES.includes(e.alert.status))
+      .map((e) => ({
+        stored: e,
+        span: { firstSeen: e.alert.firstSeen, lastSeen: e.alert.lastSeen },
+        add: [] as KeyedMatch[],
+      }));
+    const runs: KeyedMatch[][] = [];
+    for (const m of fresh) {
+      const target = targets.find((t) => near(t.span, m, window));
+      if (target) {
+        target.add.push(m);
+        if (m.firstSeen < target.span.firstSeen) target.span.firstSeen = m.firstSeen;
+        if (m.lastSeen > target.span.lastSeen) target.span.lastSeen = m.lastSeen;
+        continue;
+      }
+      const run = runs.at(-1);
+      const last = run?.at(-1);
+      if (run && last && Date.parse(m.firstSeen) - Date.parse(last.lastSeen) <= window) run.push(m);
+      else runs.push([m]);
+    }
+    for (const t of targets) {
+      if (t.add.length === 0) continue;
+      const updated = merged(t.stored.alert, t.add, now);
+      if (!(await deps.alerts.replace(updated, t.stored.version))) continue attempts;
+      outcome.updated.push(updated);
+    }
+    for (const run of runs) {
+      let rows = run;
+      if (rule.threshold > 1) {
+        const held = await threshold.add(dedupKey, run, window);
+        if (held.length < rule.threshold) {
+          outcome.held += run.length;
+          continue;
+        }
+        rows = held;
+      }
+      const alert = newAlert(rule, dedupKey, values, rows, now);
+      // Someone (an earlier run of this very cycle, or another process) created it: merge instead.
+      if (!(await deps.alerts.create(alert))) continue attempts;
+      if (rule.threshold > 1) await threshold.clear(dedupKey);
+      outcome.raised.push(alert);
+    }
+    return;
+  }
+  throw new Error(`alerts for ${dedupKey} kept changing while being raised; the cycle will retry`);
+}
+
+function merged(alert: Alert, fresh: KeyedMatch[], now: Date): Alert {
+  const at = now.toISOString();
+  const evidence = [...alert.evidence, ...fresh.map((r) => r.row)].slice(0, EVIDENCE_CAP);
+  return {
+    ...alert,
+    count: alert.count + fresh.length,
+    firstSeen: [alert.firstSeen, ...fresh.map((r) => r.firstSeen)].sort()[0] ?? alert.firstSeen,
+    lastSeen: [alert.lastSeen, ...fresh.map((r) => r.lastSeen)].sort().at(-1) ?? alert.lastSeen,
+    entities: mergeEntities(alert.entities, ...fresh.map((r) => entitiesOf(r.row))),
+    evidence,
+    eventIds: eventIdsOf(evidence),
+    evidenceHashes: [...alert.evidenceHashes, ...fresh.map((r) => r.hash)].slice(-EVIDENCE_HASH_CAP),
+    updatedAt: at,
+    history: [...alert.history, { at, action: 'matched-again' }],
+  };
+}
+
+function newAlert(
+  rule: AlertRule,
+  dedupKey: string,
+  values: Record<string, unknown>,
+  rows: KeyedMatch[],
+  now: Date,
+): Alert {
+  const at = now.toISOString();
+  const first = rows[0] as KeyedMatch;
+  const evidence = rows.slice(0, EVIDENCE_CAP).map((r) => r.row);
+  return {
+    id: hash([dedupKey, first.hash]).slice(0, 24),
+    ruleId: rule.id,
+    ruleName: rule.name,
+    severity: rule.severity,
+    title: titleFor(rule, values),
+    description: rule.description,
+    category: rule.category,
+    mitreAttack: rule.mitreAttack,
+    tags: rule.tags,
+    status: 'open',
+    dedupKey,
+    firstSeen: rows.map((r) => r.firstSeen).sort()[0] ?? first.firstSeen,
+    lastSeen:
+      rows
+        .map((r) => r.lastSeen)
+        .sort()
+        .at(-1) ?? first.lastSeen,
+    count: rows.length,
+    entities: mergeEntities(...rows.map((r) => entitiesOf(r.row))),
+    evidence,
+    eventIds: eventIdsOf(evidence),
+    evidenceHashes: rows.map((r) => r.hash).slice(-EVIDENCE_HASH_CAP),
+    notes: [],
+    createdAt: at,
+    updatedAt: at,
+    history: [{ at, action: 'created' }],
+  };
 }

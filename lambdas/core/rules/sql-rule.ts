@@ -16,12 +16,30 @@ const SqlRuleSchema = z.strictObject({
   query: z.string().min(1),
   threshold: z
     .strictObject({
-      /** How many result rows a cycle must return before it raises an alert. */
+      /**
+       * Matano's alert `threshold`: how many matches (result rows) with the same dedup values must
+       * occur within the deduplication window before an alert is raised; counted across cycles.
+       */
       count: z.number().int().min(1).default(1),
       /** How far back of the newest data the query's tables reach, and how long matches merge into one alert. */
       window: duration.default(3_600_000),
     })
     .default({ count: 1, window: 3_600_000 }),
+  /**
+   * Matano's `deduplication_window`: matches with the same dedup values within it merge into one
+   * alert. Seconds (as Matano writes it, at most 86400) or a duration; default `threshold.window`.
+   */
+  deduplication_window: z
+    .union([
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(86_400)
+        .transform((s) => s * 1_000),
+      duration,
+    ])
+    .optional(),
   /** Result columns whose values identify "the same thing" for deduplication (default: every text column). */
   dedup_fields: z.array(z.string()).optional(),
   metadata: z
