@@ -28,6 +28,48 @@ export class SqlRejectedError extends Error {
 const DENIED_FUNCTION =
   /^(read_\w+|.*_scan|glob|sniff_csv|query|query_table|parquet_\w+|iceberg\w*|delta\w*|duckdb_\w+|pragma_\w+|pg_\w+|current_setting|set_config|getenv|load_extension|install|load|system|shell|http\w*|url\w*|s3\w*|ducklake\w*|sqlite_\w+|postgres_\w+|mysql_\w+|checkpoint|force_checkpoint|which_secret|json_execute_serialized_sql)$/i;
 
+/** Statement keywords that never start a read-only query. */
+const NEVER_ALLOWED = new Set([
+  'UNLOAD',
+  'COPY',
+  'EXPORT',
+  'IMPORT',
+  'ATTACH',
+  'DETACH',
+  'INSTALL',
+  'LOAD',
+  'PRAGMA',
+  'SET',
+  'RESET',
+  'CALL',
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'MERGE',
+  'TRUNCATE',
+  'GRANT',
+  'REVOKE',
+  'VACUUM',
+  'CHECKPOINT',
+  'USE',
+  'MSCK',
+  'REPAIR',
+  'EXECUTE',
+  'PREPARE',
+  'DEALLOCATE',
+  'REPLACE',
+  'UPSERT',
+]);
+
+/** The first word of the SQL after leading comments and whitespace, upper-cased. */
+function leadingKeyword(sql: string): string | undefined {
+  const text = sql.replace(/^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*/, '');
+  return /^[A-Za-z]+/.exec(text)?.[0]?.toUpperCase();
+}
+
 type Node = Record<string, unknown>;
 
 function isNode(value: unknown): value is Node {
@@ -54,6 +96,12 @@ export function guardSql(sql: string, opts: GuardOptions): GuardedSql {
   try {
     ast = parser.astify(sql, { database: 'trino' });
   } catch (err) {
+    // Statements the parser has no grammar for (UNLOAD, COPY, ATTACH, CTAS …) are named, not left
+    // as a parse error: the reason goes back to the person or model that wrote them.
+    const keyword = leadingKeyword(sql);
+    if (keyword && NEVER_ALLOWED.has(keyword)) {
+      throw new SqlRejectedError(`only SELECT queries are allowed; found ${keyword}`);
+    }
     throw new SqlRejectedError(`SQL could not be parsed: ${(err as Error).message}`);
   }
   const statements = Array.isArray(ast) ? ast : [ast];
