@@ -1,0 +1,103 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { AwsEnvironment } from '../adapters/aws/environment.js';
+import { DuckDbParquetEncoder } from '../adapters/duckdb/parquet-encoder.js';
+import type { LoadedRules } from '../adapters/local/rule-files.js';
+import { type CycleReport, runDetectionCycle } from '../core/detection/cycle.js';
+import { type Clock, systemClock } from '../core/ports/clock.js';
+import type { ObjectStore } from '../core/ports/object-store.js';
+import type { ParquetEncoder } from '../core/ports/parquet-encoder.js';
+import type { QueryEngine } from '../core/ports/query-engine.js';
+import type { StateStore } from '../core/ports/state-store.js';
+import { RuleOverrides } from '../core/rulepack/index.js';
+import { TABLES } from '../core/schema/registry.js';
+import { shippedRules } from './rules.js';
+
+export interface DetectionHandlerDeps {
+  state: StateStore;
+  query: QueryEngine;
+  lake: ObjectStore;
+  encoder: () => Promise<ParquetEncoder>;
+  rules: () => Promise<LoadedRules>;
+  clock: Clock;
+}
+
+/** What one invocation reports (and logs): counts and alert ids, never evidence rows. */
+export interface DetectionSummary {
+  skipped: boolean;
+  batches: number;
+  rulesRun: number;
+  queries: number;
+  raised: string[];
+  updated: string[];
+  errors: CycleReport['errors'];
+}
+
+/**
+ * EventBridge schedule -> one detection cycle over Athena, with state and alerts in DynamoDB and
+ * the alerts table appended in the lake. A rule that fails is logged as an error and the cycle
+ * goes on (it consumes its batches either way, so throwing would only make EventBridge retry a
+ * cycle that has nothing left to do); a failure of the cycle itself throws, so the retry and the
+ * dead-letter queue of the schedule target see it.
+ */
+export function createDetectionHandler(deps: DetectionHandlerDeps) {
+  return async (_event: ScheduledEvent): Promise<DetectionSummary> => {
+    const loaded = await deps.rules();
+    // Rules an admin enabled or disabled through the API (PATCH /api/v1/rules/{id}) run as set there.
+    const overrides = await new RuleOverrides(deps.state, deps.clock).all();
+    const apply = <R extends { id: string; enabled: boolean }>(rule: R): R => ({
+      ...rule,
+      enabled: RuleOverrides.effective(rule.id, rule.enabled, overrides),
+    });
+    const report = await runDetectionCycle({
+      state: deps.state,
+      query: deps.query,
+      clock: deps.clock,
+      rules: loaded.rules.map(apply),
+      sigma: { events: loaded.sigma.events.map(apply), queries: loaded.sigma.queries.map(apply) },
+      tables: TABLES.map((t) => t.name),
+      lake: { store: deps.lake, encoder: await deps.encoder() },
+    });
+    const summary: DetectionSummary = {
+      skipped: report.skipped ?? false,
+      batches: report.batches,
+      rulesRun: report.rulesRun,
+      queries: report.queries,
+      raised: report.raised.map((a) => a.id),
+      updated: report.updated.map((a) => a.id),
+      errors: report.errors,
+    };
+    console.log(JSON.stringify({ message: 'detection cycle', ...summary, errors: summary.errors.length }));
+    for (const error of report.errors) {
+      console.error(JSON.stringify({ message: 'rule failed', ruleId: error.ruleId, error: error.error }));
+    }
+    return summary;
+  };
+}
+
+let fromEnv: ReturnType<typeof createDetectionHandler> | undefined;
+
+export const handler = async (event: ScheduledEvent): Promise<DetectionSummary> => {
+  if (!fromEnv) {
+    const aws = new AwsEnvironment();
+    let encoder: Promise<ParquetEncoder> | undefined;
+    fromEnv = createDetectionHandler({
+      state: aws.state(),
+      query: aws.query(),
+      lake: aws.lake(),
+      encoder: () => {
+        encoder ??= DuckDbParquetEncoder.open('/tmp').catch((err: unknown) => {
+          encoder = undefined;
+          throw err;
+        });
+        return encoder;
+      },
+      rules: () =>
+        shippedRules(
+          TABLES.map((t) => t.name),
+          'athena',
+        ),
+      clock: systemClock,
+    });
+  }
+  return fromEnv(event);
+};

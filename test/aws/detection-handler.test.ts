@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AthenaQueryEngine } from '../../lambdas/adapters/aws/athena-query-engine.js';
+import { DynamoDbStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
+import { S3ObjectStore } from '../../lambdas/adapters/aws/s3-object-store.js';
+import { DuckDbParquetEncoder } from '../../lambdas/adapters/duckdb/parquet-encoder.js';
+import { ingestObject } from '../../lambdas/core/lake/ingest.js';
+import { fixedClock } from '../../lambdas/core/ports/clock.js';
+import { RuleOverrides } from '../../lambdas/core/rulepack/index.js';
+import { parseSqlRule } from '../../lambdas/core/rules/sql-rule.js';
+import { TABLES } from '../../lambdas/core/schema/registry.js';
+import { SOURCES } from '../../lambdas/core/sources/registry.js';
+import { createDetectionHandler, handler } from '../../lambdas/handlers/detection.js';
+import { ctRecord } from '../fixtures/cloudtrail-records.js';
+import { DuckDbAthena } from './athena-duckdb.js';
+import { scheduledEvent } from './events.js';
+import { type DynamoPeer, type S3Peer, startDynamo, startS3 } from './peers.js';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+const rule = (name: string, query: string) =>
+  parseSqlRule(`rules/sql/${name}.yaml`, `sql/${name}`, `name: ${name}\nseverity: high\nquery: "${query}"\n`);
+
+describe('detection handler (scheduled event) over Athena and DynamoDB', () => {
+  let s3: S3Peer;
+  let dynamo: DynamoPeer;
+  let athena: DuckDbAthena;
+  let encoder: DuckDbParquetEncoder;
+
+  beforeAll(async () => {
+    [s3, dynamo] = await Promise.all([startS3(['lake']), startDynamo()]);
+    await dynamo.createStateTable('state');
+    encoder = await DuckDbParquetEncoder.open();
+  });
+  afterAll(async () => {
+    athena?.close();
+    await encoder?.close();
+    await Promise.all([s3?.close(), dynamo?.close()]);
+  });
+
+  it('runs every rule, logs a failing one with its id and goes on, and reports alert ids', async () => {
+    const clock = fixedClock(NOW);
+    const lake = new S3ObjectStore({ client: s3.client, bucket: 'lake' });
+    const state = new DynamoDbStateStore({ client: dynamo.client, table: 'state' });
+    await ingestObject(
+      { store: lake, state, encoder, clock, sources: SOURCES },
+      {
+        sourceObject: 's3://landing/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/21/x.json',
+        body: Buffer.from(
+          JSON.stringify({
+            Records: [ctRecord({ eventTime: '2026-11-21T11:00:00Z', eventName: 'DeleteTrail' })],
+          }),
+        ),
+      },
+    );
+    athena = new DuckDbAthena({ lake, database: 'mantissa_log', workgroup: 'mantissa-log', tables: TABLES });
+    const query = new AthenaQueryEngine({
+      client: athena.client,
+      workgroup: 'mantissa-log',
+      database: 'mantissa_log',
+      pollMs: { initial: 1, max: 5 },
+    });
+    const rules = [
+      rule('broken', 'SELECT no_such_column FROM cloudtrail'),
+      rule(
+        'trail-deleted',
+        "SELECT eventname, recipientaccountid FROM cloudtrail WHERE eventname = 'DeleteTrail'",
+      ),
+      rule('switched-off', 'SELECT eventname FROM cloudtrail'),
+    ];
+    // An admin disabled this one through the API: the cycle must not run it.
+    await new RuleOverrides(state, clock).set('sql/switched-off', false, 'admin@example.com');
+    const detect = createDetectionHandler({
+      state,
+      query,
+      lake,
+      encoder: async () => encoder,
+      rules: async () => ({ rules, sigma: { events: [], queries: [] }, errors: [] }),
+      clock,
+    });
+    const lines: string[] = [];
+    const [log, error] = [console.log, console.error];
+    console.log = (line: string) => lines.push(line);
+    console.error = (line: string) => lines.push(line);
+    let summary: Awaited<ReturnType<typeof detect>>;
+    try {
+      summary = await detect(scheduledEvent(NOW));
+    } finally {
+      [console.log, console.error] = [log, error];
+    }
+    expect(summary).toMatchObject({ skipped: false, batches: 1, rulesRun: 2, updated: [] });
+    expect(summary.raised).toHaveLength(1);
+    expect(summary.errors).toEqual([
+      { ruleId: 'sql/broken', error: expect.stringMatching(/^Athena query .* failed: .*no_such_column/) },
+    ]);
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      { message: 'detection cycle', ...summary, errors: 1 },
+      { message: 'rule failed', ruleId: 'sql/broken', error: summary.errors[0]?.error },
+    ]);
+    // The alerts table was appended in the lake as well.
+    expect((await lake.list('tables/alerts/')).length).toBeGreaterThan(0);
+  });
+
+  it('refuses to start without the environment the stack sets', async () => {
+    const saved = { ...process.env };
+    delete process.env.STATE_TABLE;
+    try {
+      await expect(handler(scheduledEvent(NOW))).rejects.toThrow(
+        'environment variable STATE_TABLE is not set',
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+});
