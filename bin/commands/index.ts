@@ -1,7 +1,10 @@
 import { alertsCommand } from './alerts.js';
+import { askCommand } from './ask.js';
 import type { Command } from './command.js';
 import { detectCommand } from './detect.js';
 import { ingestCommand } from './ingest.js';
+import { outboxCommand } from './outbox.js';
+import { rulesCommand } from './rules.js';
 import { sampleCommand } from './sample.js';
 import { sqlCommand } from './sql.js';
 import { startCommand } from './start.js';
@@ -14,6 +17,9 @@ export const COMMANDS: readonly Command[] = [
   ingestCommand,
   detectCommand,
   sqlCommand,
+  askCommand,
   alertsCommand,
+  outboxCommand,
+  rulesCommand,
   tokenCommand,
 ];

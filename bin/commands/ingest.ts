@@ -9,6 +9,8 @@ export interface IngestSummary {
   records: number;
   written: number;
   quarantined: number;
+  /** Records that carry no event by design (e.g. CloudWatch Logs CONTROL_MESSAGE): counted, not kept. */
+  skipped: number;
   tables: Record<string, number>;
   objects: BatchReport[];
 }
@@ -36,13 +38,21 @@ export async function ingestPaths(
   source?: string,
 ): Promise<IngestSummary> {
   if (paths.length === 0) throw new UsageError('ingest needs at least one file or folder');
-  const summary: IngestSummary = { records: 0, written: 0, quarantined: 0, tables: {}, objects: [] };
+  const summary: IngestSummary = {
+    records: 0,
+    written: 0,
+    quarantined: 0,
+    skipped: 0,
+    tables: {},
+    objects: [],
+  };
   const files = (await Promise.all(paths.map((p) => filesUnder(resolve(p))))).flat();
   for (const file of files) {
     const report = await runtime.ingestFile(file, source);
     summary.records += report.records;
     summary.written += report.written;
     summary.quarantined += report.quarantined;
+    summary.skipped += report.skipped;
     for (const [table, rows] of Object.entries(report.tables))
       summary.tables[table] = (summary.tables[table] ?? 0) + rows;
     summary.objects.push(report);
@@ -64,7 +74,7 @@ export const ingestCommand: Command = {
     if (values.json) printJson(summary);
     else {
       process.stdout.write(
-        `${summary.records} records in ${summary.objects.length} objects: ${summary.written} written, ${summary.quarantined} quarantined\n`,
+        `${summary.records} records in ${summary.objects.length} objects: ${summary.written} written, ${summary.quarantined} quarantined, ${summary.skipped} skipped\n`,
       );
       for (const [table, rows] of Object.entries(summary.tables))
         process.stdout.write(`  ${table}: ${rows} rows\n`);

@@ -26,7 +26,7 @@ export async function start(runtime: LocalRuntime, opts: StartOptions): Promise<
     progress(`wrote sample logs: ${sample.files} files under ${dir}`);
     const ingested = await ingestPaths(runtime, [dir]);
     progress(
-      `ingested ${ingested.records} records: ${ingested.written} written, ${ingested.quarantined} quarantined (${Object.entries(
+      `ingested ${ingested.records} records: ${ingested.written} written, ${ingested.quarantined} quarantined, ${ingested.skipped} skipped (${Object.entries(
         ingested.tables,
       )
         .map(([t, n]) => `${t} ${n}`)
@@ -53,6 +53,14 @@ export async function start(runtime: LocalRuntime, opts: StartOptions): Promise<
       }
     },
     onCycleError: (err) => progress(`detection cycle failed: ${err.message}`),
+    // Alert delivery: say what was sent and, above all, what was dead-lettered and why.
+    onDelivery: ({ routing, drain }) => {
+      for (const r of drain.records)
+        if (r.outcome !== 'retry')
+          progress(`  delivery ${r.id}: ${r.outcome}${r.error ? ` (${r.error})` : ''}`);
+      for (const e of routing.errors) progress(`  routing ${e.alertId}: ${e.error}`);
+    },
+    onDeliveryError: (err) => progress(`alert delivery failed: ${err.message}`),
   });
   const open = (await runtime.alerts.list({ status: 'open' })).length;
   process.stdout.write(

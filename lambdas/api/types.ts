@@ -3,6 +3,9 @@ import type { z } from 'zod';
 import type { AlertStore } from '../core/alerts/store.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { QueryEngine } from '../core/ports/query-engine.js';
+import type { StateStore } from '../core/ports/state-store.js';
+import type { NaturalLanguage } from '../core/query/natural-language.js';
+import type { AlertRule } from '../core/rules/rule.js';
 import type { SqlRule } from '../core/rules/sql-rule.js';
 import type { Principal, TokenVerifier } from './auth.js';
 
@@ -14,6 +17,12 @@ export interface ApiDeps {
   /** Tables SQL may read. */
   tables: readonly string[];
   rules: () => readonly SqlRule[];
+  /** Sigma rules as detection loaded them, listed by GET /api/v1/rules beside the SQL rules. */
+  sigmaRules?: () => Promise<readonly (AlertRule & { file: string; enabled: boolean; sigmaId?: string })[]>;
+  /** Where rule overrides (enable/disable) are kept; without it PATCH /api/v1/rules/{id} answers 404. */
+  state?: StateStore;
+  /** Natural-language questions and rule drafts; without it /api/v1/query answers 404. */
+  nl?: () => Promise<NaturalLanguage>;
   version: string;
 }
 

@@ -104,7 +104,11 @@ describe('HTTP API on a real local server', () => {
   });
 
   it('lists and gets alerts, without the dedup bookkeeping', async () => {
-    const res = await call('/api/v1/alerts', { token: tokens.viewer });
+    // Filtered to the SQL rule this data was written for: the Sigma rules shipped in rules/sigma/ may
+    // find the same brute force, and their alerts are not what this test is about.
+    const res = await call('/api/v1/alerts?rule=sql/cloudtrail/console-brute-force-then-success', {
+      token: tokens.viewer,
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { alerts: Record<string, unknown>[]; count: number };
     expect(body.count).toBe(1);
@@ -198,14 +202,20 @@ describe('HTTP API on a real local server', () => {
       paths: object;
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual([
-      '/api/v1/health',
-      '/api/v1/alerts',
-      '/api/v1/alerts/{id}',
-      '/api/v1/sql',
-      '/api/v1/rules',
-      '/api/openapi.json',
-    ]);
+    // Route modules from several areas add paths; these are the ones every deployment serves.
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/health',
+        '/api/v1/alerts',
+        '/api/v1/alerts/{id}',
+        '/api/v1/alerts/{id}/false-positive',
+        '/api/v1/alerts/{id}/notes',
+        '/api/v1/suppressions',
+        '/api/v1/sql',
+        '/api/v1/rules',
+        '/api/openapi.json',
+      ]),
+    );
     const rules = (await (await call('/api/v1/rules', { token: tokens.viewer })).json()) as {
       rules: { id: string }[];
     };

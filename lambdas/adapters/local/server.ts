@@ -4,6 +4,8 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApi } from '../../api/app.js';
 import type { CycleReport } from '../../core/detection/cycle.js';
+import { localNaturalLanguage } from '../llm/local.js';
+import { startDeliveryLoop, type TickReport } from './outbox-delivery.js';
 import { type LocalRuntime, PACKAGE_ROOT } from './runtime.js';
 
 export interface LocalServer {
@@ -18,6 +20,13 @@ export interface ServeOptions {
   detectEveryMs: number;
   onCycle?: (report: CycleReport) => void;
   onCycleError?: (err: Error) => void;
+  /**
+   * Milliseconds between alert-delivery ticks (route, then drain the outbox); 0 turns it off.
+   * @default 5000, or 0 when detection is off
+   */
+  deliverEveryMs?: number;
+  onDelivery?: (report: TickReport) => void;
+  onDeliveryError?: (err: Error) => void;
   version: string;
 }
 
@@ -28,6 +37,8 @@ export interface ServeOptions {
 export async function startLocalServer(runtime: LocalRuntime, opts: ServeOptions): Promise<LocalServer> {
   const key = await runtime.signingKey();
   let rules = (await runtime.rules()).rules;
+  // Built on the first question, so a server that is never asked one never opens the estimator.
+  let nl: ReturnType<typeof localNaturalLanguage> | undefined;
   const api = createApi({
     verifier: key.verifier(),
     alerts: runtime.alerts,
@@ -35,6 +46,15 @@ export async function startLocalServer(runtime: LocalRuntime, opts: ServeOptions
     clock: runtime.clock,
     tables: runtime.tables,
     rules: () => rules,
+    sigmaRules: async () => {
+      const { sigma } = await runtime.rules();
+      return [...sigma.events, ...sigma.queries];
+    },
+    state: runtime.state,
+    nl: () => {
+      nl ??= localNaturalLanguage(runtime);
+      return nl;
+    },
     version: opts.version,
   });
   const app = new Hono();
@@ -65,6 +85,11 @@ export async function startLocalServer(runtime: LocalRuntime, opts: ServeOptions
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
 
+  const delivery = startDeliveryLoop(runtime.delivery(), {
+    everyMs: opts.deliverEveryMs ?? (opts.detectEveryMs > 0 ? 5_000 : 0),
+    ...(opts.onDelivery ? { onTick: opts.onDelivery } : {}),
+    ...(opts.onDeliveryError ? { onError: opts.onDeliveryError } : {}),
+  });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -73,6 +98,7 @@ export async function startLocalServer(runtime: LocalRuntime, opts: ServeOptions
       const report = await runtime.detect();
       rules = (await runtime.rules()).rules;
       opts.onCycle?.(report);
+      delivery.kick(); // routes what the cycle raised and delivers it without waiting for the next tick
     } catch (err) {
       opts.onCycleError?.(err as Error);
     }
@@ -91,7 +117,10 @@ export async function startLocalServer(runtime: LocalRuntime, opts: ServeOptions
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await delivery.stop();
       await new Promise<void>((done) => server.close(() => done()));
+      // A failed build (a bad LLM setting) has nothing to close.
+      if (nl) await (await nl.catch(() => undefined))?.close();
     },
   };
 }

@@ -1,6 +1,11 @@
 export type { Clock } from './clock.js';
 export { fixedClock, systemClock } from './clock.js';
+export type { HttpClient, HttpRequest, HttpResponse } from './http.js';
+export { fetchHttpClient, HttpNetworkError, HttpTimeoutError } from './http.js';
 export type { ObjectInfo, ObjectStore } from './object-store.js';
-export type { ParquetEncoder } from './parquet-encoder.js';
+export type { ClaimedItem, Outbox, OutboxItem, OutboxMessage, OutboxState } from './outbox.js';
+export type { ParquetEncoder, ParquetPart } from './parquet-encoder.js';
 export type { QueryEngine, QueryOptions, QueryResult, ResultColumn, TableScope } from './query-engine.js';
+export { QueryTimeoutError } from './query-engine.js';
+export type { Secrets } from './secrets.js';
 export type { PutOptions, QueryOptions as StateQueryOptions, StateItem, StateStore } from './state-store.js';

@@ -12,6 +12,8 @@ export interface QueryResult {
   truncated: boolean;
   /** Bytes the engine read, where it reports them. */
   bytesScanned?: number;
+  /** What the query cost in US dollars, where the engine bills per query (Athena). */
+  costUsd?: number;
 }
 
 /** Restricts a table, for one query, to events whose time lies in [from, to]. */
@@ -33,4 +35,9 @@ export interface QueryEngine {
   readonly dialect: 'duckdb' | 'athena';
   query(sql: string, opts?: QueryOptions): Promise<QueryResult>;
   close(): Promise<void>;
+}
+
+/** A query ran longer than its `timeoutMs` and was cancelled (every engine throws this one). */
+export class QueryTimeoutError extends Error {
+  override readonly name = 'QueryTimeoutError';
 }
