@@ -6,6 +6,7 @@ import type {
   ResultColumn,
   TableScope,
 } from '../../core/ports/query-engine.js';
+import { QueryTimeoutError } from '../../core/ports/query-engine.js';
 import { duckdbType, quoteIdent, type TableSchema } from '../../core/schema/types.js';
 import { jsonRows, sqlString } from './values.js';
 
@@ -141,8 +142,4 @@ export class DuckDbQueryEngine implements QueryEngine {
   async close(): Promise<void> {
     this.instance.closeSync();
   }
-}
-
-export class QueryTimeoutError extends Error {
-  override readonly name = 'QueryTimeoutError';
 }
