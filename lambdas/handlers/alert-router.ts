@@ -1,9 +1,32 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { cachedConfig } from '../adapters/aws/config-object.js';
+import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
+import { sesMailer } from '../adapters/aws/ses-mailer.js';
+import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
+import type { Mailer } from '../core/alerts/destinations/mailer.js';
+import { EnrichmentStore } from '../core/alerts/enrichment/enrich.js';
+import { deliverOne } from '../core/alerts/outbox/deliver.js';
 import { messageId } from '../core/alerts/routing/route.js';
+import { AlertStore } from '../core/alerts/store.js';
+import type { MantissaConfig } from '../core/config/config.js';
+import { type Clock, systemClock } from '../core/ports/clock.js';
+import { fetchHttpClient, type HttpClient } from '../core/ports/http.js';
 import type { OutboxMessage } from '../core/ports/outbox.js';
+import type { Secrets } from '../core/ports/secrets.js';
+import type { StateStore } from '../core/ports/state-store.js';
 
-/** Delivers one outbox message; throws when it was not delivered (the message is then retried). */
-export type Deliver = (message: OutboxMessage, receiveCount: number) => Promise<void>;
+/** How one message ended, when it leaves the queue. */
+export interface Settled {
+  outcome: 'delivered' | 'skipped' | 'dead' | 'already-settled';
+  error?: string;
+}
+
+/**
+ * Delivers one outbox message; resolves when the message is done with (delivered, skipped,
+ * dead-lettered with its error), throws when it must stay on the queue to be received again.
+ */
+export type Deliver = (message: OutboxMessage, record: SQSRecord) => Promise<Settled>;
 
 const EVENTS: readonly OutboxMessage['event'][] = ['trigger', 'escalate', 'resolve'];
 
@@ -17,7 +40,7 @@ export class OutboxMessageError extends Error {
  * validated before anything is delivered. Every message that is malformed or whose delivery throws
  * is reported as a batch item failure, so SQS redelivers only those, and after the fifth receive
  * moves them to the outbox's dead-letter queue (kept 14 days, redrivable): nothing is acknowledged
- * that was not delivered.
+ * that was not delivered or dead-lettered.
  */
 export function createAlertRouter(deliver: Deliver) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -25,8 +48,14 @@ export function createAlertRouter(deliver: Deliver) {
     for (const record of event.Records) {
       try {
         const message = parseMessage(record);
-        await deliver(message, Number(record.attributes.ApproximateReceiveCount ?? '1'));
-        console.log(JSON.stringify({ message: 'delivered', id: message.id }));
+        const settled = await deliver(message, record);
+        const line = {
+          message: settled.outcome,
+          id: message.id,
+          ...(settled.error ? { error: settled.error } : {}),
+        };
+        if (settled.outcome === 'dead') console.error(JSON.stringify(line));
+        else console.log(JSON.stringify(line));
       } catch (err) {
         failures.push({ itemIdentifier: record.messageId });
         console.error(
@@ -66,14 +95,106 @@ export function parseMessage(record: SQSRecord): OutboxMessage {
   return { id: expected, destination, alertId, event: event as OutboxMessage['event'] };
 }
 
+export interface OutboxDeliveryDeps {
+  outbox: SqsOutbox;
+  state: StateStore;
+  config: () => Promise<MantissaConfig>;
+  secrets: Secrets;
+  http: HttpClient;
+  mailer?: Mailer;
+  clock: Clock;
+  /** The queue's maxReceiveCount (lib/alerting.ts): SQS moves a message to the DLQ after this. */
+  maxReceives: number;
+  /** How long this invocation may hold a message: the lease on its record. */
+  leaseMs: () => number;
+  random?: () => number;
+}
+
 /**
- * The deployed router. Destination delivery on AWS (the SQS outbox adapter, destinations read from
- * configuration, credentials from SECRET_ARN) belongs to the alerting module and is not wired here
- * yet, so every valid message is failed on purpose with that reason: it stays on the queue and
- * then in the dead-letter queue, to be redriven once delivery is wired, instead of being dropped.
+ * Delivery of the messages Lambda received, through the core worker the local drain uses
+ * (`deliverOne`: load the alert, redact, deliver, settle on the outbox record). A retry leaves the
+ * message on the queue, hidden until the retry time (`fail` sets its visibility), so SQS does the
+ * waiting. The last receive SQS allows before redriving is the last attempt: a failure then
+ * dead-letters the record with its error, so `list`/`redeliver` see it.
  */
-export const handler = createAlertRouter(async (message) => {
-  throw new Error(
-    `alert delivery is not wired into the AWS router yet; ${message.id} is kept on the outbox (then its DLQ) for redrive`,
-  );
-});
+export function outboxDelivery(deps: OutboxDeliveryDeps): Deliver {
+  const alerts = new AlertStore(deps.state);
+  const enrichments = new EnrichmentStore(deps.state);
+  return async (message, record) => {
+    const config = await deps.config();
+    const got = await deps.outbox.claimReceived(
+      message,
+      record.receiptHandle,
+      deps.clock.now(),
+      deps.leaseMs(),
+    );
+    if (got.kind === 'settled') return { outcome: 'already-settled' };
+    if (got.kind === 'deferred')
+      throw new Error(`${message.id} is not due (or is held elsewhere) until ${got.until}`);
+    const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
+    const left = Math.max(0, deps.maxReceives - receives);
+    const maxAttempts = Math.min(config.delivery.max_attempts, got.item.attempts + left);
+    const result = await deliverOne(
+      {
+        outbox: deps.outbox,
+        alerts,
+        enrichments,
+        config: { ...config, delivery: { ...config.delivery, max_attempts: maxAttempts } },
+        http: deps.http,
+        secrets: deps.secrets,
+        ...(deps.mailer ? { mailer: deps.mailer } : {}),
+        clock: deps.clock,
+        ...(deps.random ? { random: deps.random } : {}),
+      },
+      got.item,
+    );
+    switch (result.outcome) {
+      case 'delivered':
+      case 'skipped':
+      case 'dead':
+        return { outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
+      case 'retry':
+        throw new Error(`attempt ${result.attempt} failed, retrying at ${result.retryAt}: ${result.error}`);
+      default:
+        throw new Error(`${message.id}: the lease was lost to another receiver`);
+    }
+  };
+}
+
+let fromEnv: ReturnType<typeof createAlertRouter> | undefined;
+let invocation: Context | undefined;
+
+/**
+ * The deployed router: the outbox records in STATE_TABLE, the queue at OUTBOX_QUEUE_URL, the
+ * configuration document at `config/config.yaml` in LAKE_BUCKET, destination credentials in the
+ * SECRET_ARN secret.
+ */
+export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  invocation = context;
+  if (!fromEnv) {
+    const aws = new AwsEnvironment();
+    fromEnv = createAlertRouter(
+      outboxDelivery({
+        outbox: new SqsOutbox({
+          sqs: new SQSClient({}),
+          queueUrl: requireEnv('OUTBOX_QUEUE_URL', aws.env),
+          state: aws.state(),
+        }),
+        state: aws.state(),
+        config: cachedConfig(
+          aws.lake(),
+          systemClock,
+          60_000,
+          `s3://${requireEnv('LAKE_BUCKET', aws.env)}/config/config.yaml`,
+        ),
+        secrets: aws.secrets(),
+        http: fetchHttpClient,
+        mailer: sesMailer(),
+        clock: systemClock,
+        maxReceives: Number(aws.env.OUTBOX_MAX_RECEIVES ?? '5'),
+        leaseMs: () => invocation?.getRemainingTimeInMillis() ?? 60_000,
+      }),
+    );
+  }
+  return fromEnv(event);
+};

@@ -1,10 +1,22 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
-import { AwsEnvironment } from '../adapters/aws/environment.js';
+import { cachedConfig } from '../adapters/aws/config-object.js';
+import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
+import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
 import { DuckDbParquetEncoder } from '../adapters/duckdb/parquet-encoder.js';
 import type { LoadedRules } from '../adapters/local/rule-files.js';
+import {
+  type RoutingReport,
+  routeAlerts,
+  routeResolutions,
+  unroutedAlerts,
+} from '../core/alerts/routing/route.js';
+import { AlertStore } from '../core/alerts/store.js';
+import type { MantissaConfig } from '../core/config/config.js';
 import { type CycleReport, runDetectionCycle } from '../core/detection/cycle.js';
 import { type Clock, systemClock } from '../core/ports/clock.js';
 import type { ObjectStore } from '../core/ports/object-store.js';
+import type { Outbox } from '../core/ports/outbox.js';
 import type { ParquetEncoder } from '../core/ports/parquet-encoder.js';
 import type { QueryEngine } from '../core/ports/query-engine.js';
 import type { StateStore } from '../core/ports/state-store.js';
@@ -19,6 +31,9 @@ export interface DetectionHandlerDeps {
   encoder: () => Promise<ParquetEncoder>;
   rules: () => Promise<LoadedRules>;
   clock: Clock;
+  /** Where alert notifications go (the SQS outbox on AWS), and the routes that say which. */
+  outbox: Outbox;
+  config: () => Promise<MantissaConfig>;
 }
 
 /** What one invocation reports (and logs): counts and alert ids, never evidence rows. */
@@ -30,6 +45,38 @@ export interface DetectionSummary {
   raised: string[];
   updated: string[];
   errors: CycleReport['errors'];
+  /** Alerts routed into the outbox this run (new ones, and any an earlier run failed to route). */
+  routing: { alerts: number; enqueued: number; resolutions: number; errors: RoutingReport['errors'] };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Routes what the cycle raised into the outbox, the core step the local delivery tick runs: alerts
+ * of the last 24 hours never marked routed (so an alert whose routing failed, say on an unreadable
+ * configuration, is routed by the next run), then resolve messages for alerts closed since.
+ */
+async function route(deps: DetectionHandlerDeps): Promise<DetectionSummary['routing']> {
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - DAY_MS);
+  const alerts = new AlertStore(deps.state);
+  try {
+    const config = await deps.config();
+    const routed = await routeAlerts(
+      { config, outbox: deps.outbox, state: deps.state, now },
+      await unroutedAlerts(alerts, deps.state, since),
+    );
+    const closed = (await alerts.list({ limit: 100_000 })).filter((a) => a.updatedAt >= since.toISOString());
+    const resolutions = await routeResolutions({ config, outbox: deps.outbox, now }, closed);
+    return { ...routed, resolutions };
+  } catch (err) {
+    return {
+      alerts: 0,
+      enqueued: 0,
+      resolutions: 0,
+      errors: [{ alertId: '*', error: (err as Error).message }],
+    };
+  }
 }
 
 /**
@@ -65,10 +112,23 @@ export function createDetectionHandler(deps: DetectionHandlerDeps) {
       raised: report.raised.map((a) => a.id),
       updated: report.updated.map((a) => a.id),
       errors: report.errors,
+      routing: await route(deps),
     };
-    console.log(JSON.stringify({ message: 'detection cycle', ...summary, errors: summary.errors.length }));
+    console.log(
+      JSON.stringify({
+        message: 'detection cycle',
+        ...summary,
+        errors: summary.errors.length,
+        routing: { ...summary.routing, errors: summary.routing.errors.length },
+      }),
+    );
     for (const error of report.errors) {
       console.error(JSON.stringify({ message: 'rule failed', ruleId: error.ruleId, error: error.error }));
+    }
+    for (const error of summary.routing.errors) {
+      console.error(
+        JSON.stringify({ message: 'routing failed', alertId: error.alertId, error: error.error }),
+      );
     }
     return summary;
   };
@@ -97,6 +157,17 @@ export const handler = async (event: ScheduledEvent): Promise<DetectionSummary> 
           'athena',
         ),
       clock: systemClock,
+      outbox: new SqsOutbox({
+        sqs: new SQSClient({}),
+        queueUrl: requireEnv('OUTBOX_QUEUE_URL', aws.env),
+        state: aws.state(),
+      }),
+      config: cachedConfig(
+        aws.lake(),
+        systemClock,
+        60_000,
+        `s3://${requireEnv('LAKE_BUCKET', aws.env)}/config/config.yaml`,
+      ),
     });
   }
   return fromEnv(event);

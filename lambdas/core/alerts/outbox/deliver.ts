@@ -78,7 +78,11 @@ export async function drainOutbox(deps: DeliveryDeps, opts: { batch?: number; ma
   return report;
 }
 
-async function deliverOne(deps: DeliveryDeps, item: ClaimedItem): Promise<DeliveryRecord> {
+/**
+ * Delivers one claimed item and settles it (ack, fail with a retry time, or dead-letter): the
+ * step `drainOutbox` takes per item, and what the AWS router runs per message SQS hands it.
+ */
+export async function deliverOne(deps: DeliveryDeps, item: ClaimedItem): Promise<DeliveryRecord> {
   const { message, leaseToken, attempts } = item;
   const base = { id: message.id, attempt: attempts };
   const settle = async (outcome: Outcome, result: boolean, extra: Partial<DeliveryRecord> = {}) =>
