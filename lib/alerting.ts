@@ -1,13 +1,15 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MantissaFunction } from './functions.js';
-import { acknowledgeKeyGlobs } from './grants.js';
+import { acknowledgeKeyGlobs, grantKey } from './grants.js';
 import { encryptedQueue } from './queues.js';
 
 export interface AlertOutboxProps {
@@ -42,6 +44,8 @@ export interface AlertRoutingProps {
   readonly entry: string;
   readonly outbox: AlertOutbox;
   readonly stateTable: dynamodb.ITable;
+  /** The lake bucket: the router reads the configuration document `config/config.yaml` from it. */
+  readonly lakeBucket: s3.IBucket;
   readonly key: kms.IKey;
   readonly environment: Record<string, string>;
   /** Upper bound of concurrent deliveries (keeps destinations' rate limits). @default 5 */
@@ -86,6 +90,18 @@ export class AlertRouting extends Construct {
     const fn = this.function.fn;
     this.secret.grantRead(fn);
     props.stateTable.grantReadWriteData(fn);
+    // The configuration document and nothing else of the lake. ListBucket makes a missing document
+    // read as absent (404) rather than AccessDenied; the object is encrypted with the deployment key.
+    this.function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.lakeBucket.bucketArn] }),
+    );
+    this.function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [props.lakeBucket.arnForObjects('config/config.yaml')],
+      }),
+    );
+    grantKey(this.function.role, props.key, 'decrypt');
     acknowledgeKeyGlobs(this.function.role);
     fn.addEventSource(
       new SqsEventSource(props.outbox.queue, {

@@ -92,7 +92,10 @@ export class Auth extends Construct {
     this.client = this.userPool.addClient('ConsoleClient', {
       // A browser application cannot keep a secret; PKCE protects its code exchange instead.
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // SRP for the console. ADMIN_USER_PASSWORD_AUTH is for scripts/smoke.ts: it is only callable
+      // with IAM credentials allowed cognito-idp:AdminInitiateAuth, never from a browser, and still
+      // ends in the MFA challenge.
+      authFlows: { userSrp: true, adminUserPassword: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],

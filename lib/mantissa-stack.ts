@@ -143,6 +143,7 @@ export class MantissaStack extends Stack {
       entry: handlers.alertRouter,
       outbox,
       stateTable: state.table,
+      lakeBucket: lake.lakeBucket,
       key: lake.key,
       environment,
       logRetention,

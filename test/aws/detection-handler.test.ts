@@ -10,6 +10,7 @@ import { SecretsManagerSecrets } from '../../lambdas/adapters/aws/secrets-manage
 import { SqsOutbox } from '../../lambdas/adapters/aws/sqs-outbox.js';
 import { DuckDbParquetEncoder } from '../../lambdas/adapters/duckdb/parquet-encoder.js';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../../lambdas/core/alerts/destinations/webhook.js';
+import { AlertStore } from '../../lambdas/core/alerts/store.js';
 import { ingestObject } from '../../lambdas/core/lake/ingest.js';
 import { fixedClock } from '../../lambdas/core/ports/clock.js';
 import { fetchHttpClient } from '../../lambdas/core/ports/http.js';
@@ -20,7 +21,7 @@ import { SOURCES } from '../../lambdas/core/sources/registry.js';
 import { createAlertRouter, outboxDelivery } from '../../lambdas/handlers/alert-router.js';
 import { createDetectionHandler, handler } from '../../lambdas/handlers/detection.js';
 import { ctRecord } from '../fixtures/cloudtrail-records.js';
-import { startPeer } from '../integration/alerts-delivery-peer.js';
+import { sampleAlert, startPeer } from '../integration/alerts-delivery-peer.js';
 import { DuckDbAthena } from './athena-duckdb.js';
 import { scheduledEvent } from './events.js';
 import { type DynamoPeer, type S3Peer, startDynamo, startS3 } from './peers.js';
@@ -171,6 +172,71 @@ describe('detection handler (scheduled event) over Athena and DynamoDB', () => {
       type: 'alert.trigger',
       alert: { id: summary.raised[0] },
     });
+  });
+
+  it('logs a configuration it cannot read, and routes the alert it left unrouted on the next run', async () => {
+    const clock = fixedClock(NOW);
+    const lake = new S3ObjectStore({ client: s3.client, bucket: 'lake' });
+    const state = new DynamoDbStateStore({ client: dynamo.client, table: 'state' });
+    const alert = sampleAlert({ id: 'feedfacefeedfacefeedface', createdAt: '2026-11-21T11:55:00.000Z' });
+    await new AlertStore(state).create(alert);
+    const model = new SqsModel();
+    model.now = NOW.getTime();
+    const outbox = new SqsOutbox({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: 'outbox', state });
+    const detect = createDetectionHandler({
+      state,
+      query: new AthenaQueryEngine({
+        client: athena.client,
+        workgroup: 'mantissa-log',
+        database: 'mantissa_log',
+        pollMs: { initial: 1, max: 5 },
+      }),
+      lake,
+      encoder: async () => encoder,
+      rules: async () => ({ rules: [], sigma: { events: [], queries: [] }, errors: [] }),
+      clock,
+      outbox,
+      config: cachedConfig(lake, clock, 0),
+    });
+    const run = async () => {
+      const lines: string[] = [];
+      const [log, error] = [console.log, console.error];
+      console.log = () => {};
+      console.error = (line: string) => lines.push(line);
+      try {
+        return { summary: await detect(scheduledEvent(NOW)), lines };
+      } finally {
+        [console.log, console.error] = [log, error];
+      }
+    };
+    try {
+      await lake.put('config/config.yaml', new TextEncoder().encode('destinations: 42\n'));
+      const broken = await run();
+      expect(broken.summary.routing).toEqual({
+        alerts: 0,
+        enqueued: 0,
+        resolutions: 0,
+        errors: [{ alertId: '*', error: expect.stringContaining('config/config.yaml') }],
+      });
+      expect(broken.lines.map((l) => JSON.parse(l))).toEqual([
+        { message: 'routing failed', alertId: '*', error: broken.summary.routing.errors[0]?.error },
+      ]);
+      expect(model.queue).toEqual([]);
+      await lake.put(
+        'config/config.yaml',
+        new TextEncoder().encode(
+          "destinations:\n  - { name: soc, type: webhook, url: 'https://hooks.example.com/x', secret: s }\n" +
+            'routes:\n  - { match: { severity: { min: high } }, to: [soc] }\n',
+        ),
+      );
+      const fixed = await run();
+      expect(fixed.summary.routing).toEqual({ alerts: 1, enqueued: 1, resolutions: 0, errors: [] });
+      expect(model.queue.map((m) => JSON.parse(m.body).id)).toEqual([`${alert.id}:soc:trigger`]);
+      // Routed once: the next run leaves it alone.
+      expect((await run()).summary.routing).toEqual({ alerts: 0, enqueued: 0, resolutions: 0, errors: [] });
+    } finally {
+      model.restore();
+    }
   });
 
   it('refuses to start without the environment the stack sets', async () => {

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createRemoteJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaQueryEngine } from '../../lambdas/adapters/aws/athena-query-engine.js';
+import { cachedConfig } from '../../lambdas/adapters/aws/config-object.js';
 import { DynamoDbStateStore } from '../../lambdas/adapters/aws/dynamodb-state-store.js';
 import { S3ObjectStore } from '../../lambdas/adapters/aws/s3-object-store.js';
+import { SqsOutbox } from '../../lambdas/adapters/aws/sqs-outbox.js';
 import { DuckDbParquetEncoder } from '../../lambdas/adapters/duckdb/parquet-encoder.js';
 import { DuckDbQueryEngine } from '../../lambdas/adapters/duckdb/query-engine.js';
 import { FsObjectStore } from '../../lambdas/adapters/local/fs-object-store.js';
@@ -39,6 +42,7 @@ import {
   sqsRecord,
 } from './events.js';
 import { type DynamoPeer, type S3Peer, startDynamo, startS3 } from './peers.js';
+import { SqsModel } from './sqs-model.js';
 
 const END = new Date('2026-11-21T12:00:00Z');
 const SAMPLE = { end: END, days: 1, seed: 11 };
@@ -127,9 +131,23 @@ describe('AWS pipeline: landing object -> ingest -> detection -> alert over the 
     }
     expect((await lake.list('tables/cloudtrail/')).length).toBeGreaterThan(0);
 
-    const detect = createDetectionHandler({ state, query, lake, encoder: async () => encoder, rules, clock });
+    // No config/config.yaml in the lake: no routes, so alerts are marked routed and nothing is queued.
+    const sqs = new SqsModel();
+    const outbox = new SqsOutbox({ sqs: new SQSClient({ region: 'us-east-1' }), queueUrl: 'outbox', state });
+    const detect = createDetectionHandler({
+      state,
+      query,
+      lake,
+      encoder: async () => encoder,
+      rules,
+      clock,
+      outbox,
+      config: cachedConfig(lake, clock),
+    });
     const cycle = await detect(scheduledEvent(END));
     expect(cycle.errors).toEqual([]);
+    expect(cycle.routing).toEqual({ alerts: cycle.raised.length, enqueued: 0, resolutions: 0, errors: [] });
+    expect(sqs.queue).toEqual([]);
     expect(cycle.skipped).toBe(false);
     expect(cycle.batches).toBe(files.length);
     const alerts = await new AlertStore(state).list({});
@@ -154,6 +172,7 @@ describe('AWS pipeline: landing object -> ingest -> detection -> alert over the 
     expect(alerts.map(alertShape).sort()).toEqual((await localAlerts(files)).map(alertShape).sort());
     // A second cycle has nothing new to read and raises nothing.
     expect(await detect(scheduledEvent(END))).toMatchObject({ batches: 0, raised: [], errors: [] });
+    sqs.restore();
 
     const api = createApiHandler(
       {

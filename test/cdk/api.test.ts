@@ -122,6 +122,12 @@ describe('Cognito', () => {
     });
     const client = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[0]?.[1];
     expect(client?.Properties.CallbackURLs.map(render)).toEqual([`${render(consoleOrigin)}/`]);
+    // SRP for the console; admin password auth (IAM-signed only) for scripts/smoke.ts; nothing else.
+    expect([...(client?.Properties.ExplicitAuthFlows ?? [])].sort()).toEqual([
+      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_SRP_AUTH',
+    ]);
     template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
   });
 });

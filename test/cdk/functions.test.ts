@@ -103,6 +103,17 @@ describe('Lambda functions', () => {
     );
     expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^AlertingRouterRole/)]);
   });
+
+  test('the router reads exactly config/config.yaml of the lake, nothing else of it', () => {
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const router = resourcesOf(template, 'AWS::IAM::Policy').filter(([id]) =>
+      id.startsWith('AlertingRouterRole'),
+    );
+    const statements = router.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const gets = statements.filter((s) => [s.Action].flat().includes('s3:GetObject'));
+    expect(gets).toHaveLength(1);
+    expect(JSON.stringify(gets[0]?.Resource)).toMatch(/"\/config\/config\.yaml"\]/);
+  });
 });
 
 describe('bundling', () => {
