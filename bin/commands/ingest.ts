@@ -47,8 +47,21 @@ export async function ingestPaths(
     objects: [],
   };
   const files = (await Promise.all(paths.map((p) => filesUnder(resolve(p))))).flat();
-  for (const file of files) {
-    const report = await runtime.ingestFile(file, source);
+  // Two objects at a time: while DuckDB encodes one, JavaScript decodes the next. Reports keep file order.
+  const reports = new Map<number, Promise<BatchReport>>();
+  const ingest = (i: number) => {
+    const file = files[i];
+    if (file === undefined || reports.has(i)) return;
+    const report = runtime.ingestFile(file, source);
+    // Awaited in order below; until then, a failure must not count as unhandled.
+    report.catch(() => {});
+    reports.set(i, report);
+  };
+  for (const [i, file] of files.entries()) {
+    ingest(i);
+    ingest(i + 1);
+    const report = await (reports.get(i) as Promise<BatchReport>);
+    reports.delete(i);
     summary.records += report.records;
     summary.written += report.written;
     summary.quarantined += report.quarantined;
