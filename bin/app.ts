@@ -11,6 +11,7 @@
  *   mfa=optional       offer TOTP instead of requiring it (default: required)
  *   authDomainPrefix   Cognito hosted-UI prefix (default mantissa-<account id>)
  *   bedrockModelArn    Bedrock model / inference-profile ARN the API may invoke
+ *   emailIdentityArns  comma-separated SES identity ARNs alert email may be sent from
  *   bundling=false     skip esbuild (synth checks without building the functions)
  */
 import { existsSync } from 'node:fs';
@@ -51,6 +52,10 @@ new MantissaStack(app, 'MantissaLog', {
   mfa: String(app.node.tryGetContext('mfa')).toLowerCase() === 'optional' ? Mfa.OPTIONAL : Mfa.REQUIRED,
   authDomainPrefix: optionalString(app.node.tryGetContext('authDomainPrefix')),
   bedrockModelArn: optionalString(app.node.tryGetContext('bedrockModelArn')),
+  emailIdentityArns: optionalString(app.node.tryGetContext('emailIdentityArns'))
+    ?.split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

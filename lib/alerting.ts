@@ -51,6 +51,12 @@ export interface AlertRoutingProps {
   /** Upper bound of concurrent deliveries (keeps destinations' rate limits). @default 5 */
   readonly maxConcurrency?: number;
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * SES identities (verified domain or address ARNs) the router may send alert email from. Email
+   * destinations dead-letter with SES's AccessDenied until one is given.
+   * @default none
+   */
+  readonly emailIdentityArns?: string[];
 }
 
 /**
@@ -101,6 +107,12 @@ export class AlertRouting extends Construct {
         resources: [props.lakeBucket.arnForObjects('config/config.yaml')],
       }),
     );
+    if (props.emailIdentityArns?.length) {
+      // Exactly the identities the operator named: the router cannot send as anyone else.
+      this.function.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: props.emailIdentityArns }),
+      );
+    }
     grantKey(this.function.role, props.key, 'decrypt');
     acknowledgeKeyGlobs(this.function.role);
     fn.addEventSource(

@@ -69,6 +69,8 @@ export interface MantissaStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
   /** Bedrock model / inference-profile ARN for natural-language questions. @default - none */
   readonly bedrockModelArn?: string;
+  /** SES identity ARNs alert email may be sent from (context `emailIdentityArns`, comma-separated). @default none */
+  readonly emailIdentityArns?: string[];
   /** Manage API Gateway's region-wide CloudWatch role. @default true */
   readonly manageApiGatewayCloudWatchRole?: boolean;
 }
@@ -147,6 +149,7 @@ export class MantissaStack extends Stack {
       key: lake.key,
       environment,
       logRetention,
+      ...(props.emailIdentityArns ? { emailIdentityArns: props.emailIdentityArns } : {}),
     });
 
     const web = new Console(this, 'Console', { accessLogsBucket: lake.accessLogsBucket });

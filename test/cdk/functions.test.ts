@@ -138,3 +138,24 @@ describe('bundling', () => {
     expect(command).not.toMatch(/(^|&& )cd /);
   });
 });
+
+describe('alert email', () => {
+  const statementsWith = (t: Template, action: string) =>
+    resourcesOf(t, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+      (
+        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]
+      ).filter((s) => [s.Action].flat().includes(action)),
+    );
+
+  test('no function may send email unless SES identities are given', () => {
+    expect(statementsWith(template, 'ses:SendEmail')).toEqual([]);
+  });
+
+  test('with identities, only the router may send, and only as those identities', () => {
+    const arn = 'arn:aws:ses:eu-west-1:111122223333:identity/alerts.example.com';
+    const withEmail = synthesise({ emailIdentityArns: [arn] }).template;
+    expect(statementsWith(withEmail, 'ses:SendEmail')).toEqual([
+      expect.objectContaining({ Action: 'ses:SendEmail', Effect: 'Allow', Resource: arn }),
+    ]);
+  });
+});
