@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRules } from '../../lambdas/core/sigma/index.js';
 import type { DetectionRule } from '../../lambdas/core/sigma/types.js';
 import { checkEquivalence } from '../../scripts/conformance-sigma.js';
+import { SHARED } from '../fixtures/shared.js';
 
 let conn: DuckDBConnection;
 beforeAll(async () => {
@@ -117,7 +118,7 @@ describe('matcher and DuckDB agree on hand-written rules', () => {
   });
 });
 
-const corpus = resolve(import.meta.dirname, '../../../shared/sigmahq');
+const corpus = resolve(SHARED, 'sigmahq');
 const SAMPLE = [
   'rules/cloud/aws/cloudtrail/aws_update_login_profile.yml',
   'rules/cloud/aws/cloudtrail/aws_cloudtrail_guardduty_detector_deleted_or_updated.yml',

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLogin, ctRecord } from '../fixtures/cloudtrail-records.js';
+import { DATASETS } from '../fixtures/shared.js';
 import { type ScratchLake, scratchLake } from './sources-aws-lake.js';
 
-const DATASETS = '/work/shared/datasets';
 let lake: ScratchLake;
 beforeAll(async () => {
   lake = await scratchLake();

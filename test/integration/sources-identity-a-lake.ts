@@ -12,6 +12,7 @@ import { TABLES } from '../../lambdas/core/schema/registry.js';
 import { convertRule } from '../../lambdas/core/sigma/index.js';
 import { SOURCES } from '../../lambdas/core/sources/registry.js';
 import type { SampleFile } from '../../lambdas/core/sources/types.js';
+import { DATASETS, SIGMAHQ_RULES } from '../fixtures/shared.js';
 
 export interface Lake {
   deps: IngestDeps;
@@ -64,8 +65,7 @@ export async function openLake(): Promise<Lake> {
   };
 }
 
-const DATASETS = '/work/shared/datasets';
-const SIGMA = '/work/shared/sigmahq/rules';
+const SIGMA = SIGMAHQ_RULES;
 
 /** The records of a shared fixture file (test wrappers opened: Panther/StreamAlert keep it in `event`). */
 export function fixtureRecords(dataset: string, file: string): unknown[] | undefined {

@@ -1,6 +1,6 @@
 /**
  * Duo and Slack through the real ingest (DuckDB Parquet encoder, files on disk) and the DuckDB query
- * engine: the sample generators' files, the real samples under /work/shared/datasets, identity_events
+ * engine: the sample generators' files, the real samples under ../shared/datasets, identity_events
  * rows (push fatigue, fraud, sign-ins, role changes), and a Sigma rule per source run on the tables.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,8 +19,8 @@ import { generateDuoLogs } from '../../lambdas/core/sources/duo/sample.js';
 import { SOURCES, sourceNamed } from '../../lambdas/core/sources/registry.js';
 import { generateSlackAuditEntries } from '../../lambdas/core/sources/slack/sample.js';
 import { SOURCES_DOC } from '../../scripts/docs-sources.js';
+import { DATASETS, SIGMAHQ_RULES } from '../fixtures/shared.js';
 
-const DATASETS = '/work/shared/datasets';
 const OPTS = { end: new Date('2026-11-20T18:00:00Z'), days: 1, seed: 42 };
 
 function datasetEvents(file: string): unknown[] | undefined {
@@ -121,7 +121,7 @@ describe('SaaS sources B: Duo and Slack (real ingest, real DuckDB)', () => {
     });
 
     it('converts SigmaHQ "Cisco Duo Successful MFA Authentication Via Bypass Code" and selects the bypass sign-in', async () => {
-      const path = '/work/shared/sigmahq/rules/identity/cisco_duo/cisco_duo_mfa_bypass_via_bypass_code.yml';
+      const path = join(SIGMAHQ_RULES, 'identity/cisco_duo/cisco_duo_mfa_bypass_via_bypass_code.yml');
       if (!existsSync(path)) {
         console.warn(`skipping: ${path} is not present`);
         return;

@@ -1,7 +1,7 @@
 /**
  * GCP audit, GitHub audit and Kubernetes audit through the real ingest (DuckDB Parquet encoder,
  * files on disk) and the DuckDB query engine: the sample generators' files, the real samples under
- * /work/shared/datasets, identity_events rows, and one SigmaHQ rule per source run on the tables.
+ * ../shared/datasets, identity_events rows, and one SigmaHQ rule per source run on the tables.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +19,9 @@ import { generateGcpAuditEntries } from '../../lambdas/core/sources/gcp_audit/sa
 import { generateGithubAuditEvents } from '../../lambdas/core/sources/github/sample.js';
 import { generateK8sAuditEvents } from '../../lambdas/core/sources/k8s_audit/sample.js';
 import { SOURCES, sourceNamed } from '../../lambdas/core/sources/registry.js';
+import { DATASETS, SIGMAHQ_RULES } from '../fixtures/shared.js';
 
-const DATASETS = '/work/shared/datasets';
-const SIGMA = '/work/shared/sigmahq/rules';
+const SIGMA = SIGMAHQ_RULES;
 const OPTS = { end: new Date('2026-11-20T18:00:00Z'), days: 1, seed: 42 };
 
 /** The `event` of each line of a Panther/StreamAlert test file (Falco's lines are the events). */
@@ -461,7 +461,7 @@ describe('SaaS sources B: GCP audit, GitHub, Kubernetes (real ingest, real DuckD
 
     // SigmaHQ rules/application/kubernetes/audit (DRL 1.1): "Potential Remote Command Execution In Pod
     // Container" by Leo Tsaousis, and "Kubernetes Rolebinding Modification". The corpus under
-    // /work/shared/sigmahq has no Kubernetes rules, so their detection sections are quoted here.
+    // ../shared/sigmahq has no Kubernetes rules, so their detection sections are quoted here.
     const EXEC_RULE = `title: Potential Remote Command Execution In Pod Container
 id: a1b0ca4e-7835-413e-8471-3ff2b8a66be6
 status: experimental

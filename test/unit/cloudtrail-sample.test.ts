@@ -7,6 +7,7 @@ import {
   cloudtrailSampleFiles,
   generateCloudTrailRecords,
 } from '../../lambdas/core/sources/cloudtrail/sample.js';
+import { DATASETS } from '../fixtures/shared.js';
 
 // A Friday afternoon, deliberately not on a second boundary.
 const END = new Date('2026-11-20T15:00:30.500Z');
@@ -359,7 +360,7 @@ describe('cloudtrailSampleFiles', () => {
 });
 
 // Real CloudTrail records (see SOURCE.md there). Not part of the repository: skipped when absent.
-const DATASET = join(process.env.MANTISSA_DATASETS ?? '/work/shared/datasets', 'cloudtrail');
+const DATASET = join(DATASETS, 'cloudtrail');
 const hasDataset = existsSync(join(DATASET, 'stratus-red-team_detonation-logs.jsonl'));
 if (!hasDataset)
   console.warn(`cloudtrail-sample: ${DATASET} not found, skipping comparisons with real records`);
