@@ -134,7 +134,7 @@ describe('google_workspace source (real DuckDB lake)', () => {
     ]);
   });
 
-  it('ingests the shared real Google Workspace samples (Reports API and Panther-flattened events) twice alike', async () => {
+  it('ingests the shared real Google Workspace samples (Reports API and Panther-flattened events) twice alike', async (ctx) => {
     const files = [
       'panther-analysis_rule-tests.jsonl',
       'panther-scenario_gsuite-sensitive-files.jsonl',
@@ -162,12 +162,14 @@ describe('google_workspace source (real DuckDB lake)', () => {
         tables: { google_workspace: 1 },
       },
     };
+    // The assertions after the loop count rows from every file: without all of them, skip the case.
+    const missing = files.find((file) => !fixtureRecords('google_workspace', file));
+    if (missing) {
+      console.warn(fixtureNote('google_workspace', missing));
+      ctx.skip();
+    }
     for (const file of files) {
-      const records = fixtureRecords('google_workspace', file);
-      if (!records) {
-        console.warn(fixtureNote('google_workspace', file));
-        continue;
-      }
+      const records = fixtureRecords('google_workspace', file) ?? [];
       const key = `google_workspace/fixtures/${file}`;
       expect(await lake.ingest(key, ndjsonBody(records))).toMatchObject(expected[file] as object);
       expect(await lake.ingest(key, ndjsonBody(records))).toMatchObject(expected[file] as object);
