@@ -1,14 +1,14 @@
 import { identityRow, type SourceRowRef } from '../../identity/rows.js';
 import { identityEventsSchema } from '../../identity/schema.js';
-import { ConformError, conform, parseTimestamp } from '../../schema/conform.js';
+import { ConformError, parseTimestamp, rowConformer } from '../../schema/conform.js';
 import { RecordError, type SourceModule, type TableRow } from '../types.js';
 import { signInActivity } from './identity.js';
 import { cloudtrailSampleFiles } from './sample.js';
 import { cloudtrailSchema } from './schema.js';
 
 const REQUIRED = ['eventTime', 'eventID', 'eventName', 'eventSource'] as const;
-const OWN_COLUMNS = cloudtrailSchema.columns.filter(
-  (c) => !['ts', 'event_id', 'ingest_ts', 'source_object'].includes(c.name),
+const conformOwnColumns = rowConformer(
+  cloudtrailSchema.columns.filter((c) => !['ts', 'event_id', 'ingest_ts', 'source_object'].includes(c.name)),
 );
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -59,10 +59,7 @@ export const cloudtrail: SourceModule = {
     }
     try {
       const ts = parseTimestamp(record.eventTime, 'eventTime');
-      const byLower = new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
-      const row: Record<string, unknown> = {};
-      for (const column of OWN_COLUMNS)
-        row[column.name] = conform(byLower.get(column.name), column.type, column.name);
+      const row = conformOwnColumns(record);
       row.ts = ts;
       row.event_id = record.eventID;
       row.ingest_ts = ctx.ingestTs;
