@@ -69,7 +69,7 @@ describe('okta source (real DuckDB lake)', () => {
       {
         user_name: 'aisha.okafor@northwind-labs.com',
         user_agent: 'python-requests/2.31.0',
-        country: 'Netherlands',
+        country: 'NL',
       },
     ]);
   });

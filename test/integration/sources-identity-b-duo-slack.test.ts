@@ -109,7 +109,7 @@ describe('SaaS sources B: Duo and Slack (real ingest, real DuckDB)', () => {
       const same = {
         mfa_method: 'push',
         user_name: 'j.morgan@acme.io',
-        country: 'Netherlands',
+        country: 'NL',
         target: 'Okta SSO',
       };
       expect(burst).toEqual(expected.map((e) => ({ ...e, ...same })));

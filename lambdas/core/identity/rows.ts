@@ -1,4 +1,5 @@
 import type { TableRow } from '../sources/types.js';
+import { countryCode } from './country.js';
 import {
   IDENTITY_EVENT_TYPES,
   IDENTITY_OUTCOMES,
@@ -95,7 +96,7 @@ export function identityRow(
     source_ip: clientIp(activity.sourceIp),
     user_agent: text(activity.userAgent),
     device: text(activity.device),
-    country: text(activity.country),
+    country: countryCode(activity.country),
     city: text(activity.city),
     session_id: text(activity.sessionId),
     reason: text(activity.reason),

@@ -52,7 +52,8 @@ export const identityEventsSchema: TableSchema = {
     {
       name: 'country',
       type: 'string',
-      description: 'Country the provider geolocated the client to (ISO code or name), where it does.',
+      description:
+        'Country the provider geolocated the client to, as an ISO 3166-1 alpha-2 code (providers that send names are mapped; a name that matches no country is kept as sent).',
     },
     {
       name: 'city',
