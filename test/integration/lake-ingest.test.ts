@@ -1,40 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbParquetEncoder } from '../../lambdas/adapters/duckdb/parquet-encoder.js';
-import { DuckDbQueryEngine } from '../../lambdas/adapters/duckdb/query-engine.js';
-import { FsObjectStore } from '../../lambdas/adapters/local/fs-object-store.js';
-import { SqliteStateStore } from '../../lambdas/adapters/local/sqlite-state-store.js';
+import type { DuckDbQueryEngine } from '../../lambdas/adapters/duckdb/query-engine.js';
 import { type IngestDeps, ingestObject } from '../../lambdas/core/lake/ingest.js';
 import { Manifest } from '../../lambdas/core/lake/manifest.js';
-import { fixedClock } from '../../lambdas/core/ports/clock.js';
-import { TABLES } from '../../lambdas/core/schema/registry.js';
-import { SOURCES } from '../../lambdas/core/sources/registry.js';
+import type { fixedClock } from '../../lambdas/core/ports/clock.js';
 import { ctRecord } from '../fixtures/cloudtrail-records.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
 describe('ingest into the lake (real DuckDB, real files)', () => {
-  let dir: string;
+  let lake: Lake;
   let deps: IngestDeps;
   let engine: DuckDbQueryEngine;
-  let encoder: DuckDbParquetEncoder;
-  let state: SqliteStateStore;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mantissa-lake-'));
-    encoder = await DuckDbParquetEncoder.open();
-    state = new SqliteStateStore(join(dir, 'state.db'));
-    const store = new FsObjectStore(join(dir, 'lake'));
-    deps = { store, state, encoder, clock: fixedClock(new Date('2026-11-21T08:00:00Z')), sources: SOURCES };
-    engine = await DuckDbQueryEngine.open({ lakeRoot: store.root, tables: TABLES });
+    lake = await openLake();
+    deps = lake.deps;
+    engine = lake.engine;
   });
-  afterAll(async () => {
-    await engine.close();
-    await encoder.close();
-    await state.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lake.close());
 
   it('writes a gzip {"Records": [...]} object as Parquet partitioned by event hour, with the common columns', async () => {
     const records = [

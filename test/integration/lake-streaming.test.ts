@@ -5,11 +5,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Manifest } from '../../lambdas/core/lake/manifest.js';
 import { ctRecord } from '../fixtures/cloudtrail-records.js';
-import { type ScratchLake, scratchLake } from './sources-aws-lake.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
-let lake: ScratchLake;
+let lake: Lake;
 beforeAll(async () => {
-  lake = await scratchLake(new Date('2026-11-21T08:00:00Z'));
+  lake = await openLake(new Date('2026-11-21T08:00:00Z'));
 });
 afterAll(async () => lake.close());
 
@@ -50,7 +50,7 @@ describe('ingest: bounded parts, streaming input, checks on every record', () =>
       'tables/cloudtrail/dt=2026-11-20/hour=11/B-1.parquet',
     ]);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT hour, count(*) AS n, count(DISTINCT event_id) AS ids FROM cloudtrail GROUP BY hour ORDER BY hour`,
       ),
     ).toEqual([
@@ -72,7 +72,7 @@ describe('ingest: bounded parts, streaming input, checks on every record', () =>
       'tables/cloudtrail/dt=2026-11-20/hour=10/B-0.parquet',
       'tables/cloudtrail/dt=2026-11-20/hour=10/B-1.parquet',
     ]);
-    expect(await lake.rows(`SELECT count(*) AS n FROM cloudtrail`)).toEqual([{ n: 700 }]);
+    expect(await lake.query(`SELECT count(*) AS n FROM cloudtrail`)).toEqual([{ n: 700 }]);
   });
 
   it('quarantines times over a day ahead (saying by how much), before 1990, missing, and arrays in place of records', async () => {

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLogin, ctRecord } from '../fixtures/cloudtrail-records.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 import { DATASETS } from '../fixtures/shared.js';
-import { type ScratchLake, scratchLake } from './sources-aws-lake.js';
 
-let lake: ScratchLake;
+let lake: Lake;
 beforeAll(async () => {
-  lake = await scratchLake();
+  lake = await openLake();
 });
 afterAll(async () => lake.close());
 
@@ -86,7 +86,7 @@ describe('CloudTrail through EventBridge, and sign-ins into identity_events', ()
       tables: { cloudtrail: 4, identity_events: 3 },
     });
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT event_id, eventname FROM cloudtrail WHERE source_object = 'eventbridge/ct.ndjson' ORDER BY ts`,
       ),
     ).toEqual([
@@ -96,7 +96,7 @@ describe('CloudTrail through EventBridge, and sign-ins into identity_events', ()
       { event_id: 'ct-api-1', eventname: 'ListBuckets' },
     ]);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT provider, event_type, outcome, user_name, source_ip, reason, mfa_method, raw_event_id, event_id, ts
          FROM identity_events WHERE source_object = 'eventbridge/ct.ndjson' ORDER BY ts`,
       ),
@@ -157,7 +157,7 @@ describe('CloudTrail through EventBridge, and sign-ins into identity_events', ()
     });
     expect(signIns).toBe(1);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT user_name, outcome, mfa_method FROM identity_events WHERE source_object = 'datasets/stratus.jsonl'`,
       ),
     ).toEqual([{ user_name: 'stratus-red-team-nmfalu-jfzdtsvchl', outcome: 'success', mfa_method: 'none' }]);

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lake, openLake } from '../fixtures/lake.js';
 import { DATASETS } from '../fixtures/shared.js';
-import { type ScratchLake, scratchLake } from './sources-aws-lake.js';
 
-let lake: ScratchLake;
+let lake: Lake;
 beforeAll(async () => {
-  lake = await scratchLake();
+  lake = await openLake();
 });
 afterAll(async () => lake.close());
 
@@ -55,7 +55,7 @@ describe('GuardDuty findings', () => {
       quarantined: 0,
     });
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT type, severity, severity_label, resource_type, service.count AS count, service.featurename AS feature,
                 json_extract_string(service.action, '$.awsApiCallAction.api') AS api, updatedat
          FROM guardduty WHERE source_object LIKE '%panther.jsonl.gz' ORDER BY updatedat DESC, severity DESC LIMIT 3`,
@@ -119,7 +119,7 @@ describe('GuardDuty findings', () => {
     });
     expect(report.reasons).toEqual([{ position: 'line 1', reason: 'missing or non-text required field id' }]);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT type, severity_label FROM guardduty WHERE source_object = 'uploads/findings.ndjson' ORDER BY type`,
       ),
     ).toEqual([
@@ -169,7 +169,7 @@ describe('Security Hub findings', () => {
     });
     expect(api).toMatchObject({ source: 'securityhub', detectedBy: 'content', records: 1, written: 1 });
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT id, severity.label AS label, severity.normalized AS normalized, compliance.status AS compliance,
                 resource_type, resource_id, types, event_id, ts
          FROM securityhub WHERE id IN ('f-1', 'f-3') ORDER BY id`,
@@ -257,7 +257,7 @@ describe('CloudWatch Logs subscriptions', () => {
       tables: { cloudwatch_logs: 3 },
     });
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT loggroup, logstream, id, message, ts, subscriptionfilters FROM cloudwatch_logs WHERE id IN ('1','2','3') ORDER BY id`,
       ),
     ).toEqual([
@@ -326,7 +326,9 @@ describe('CloudWatch Logs subscriptions', () => {
       },
     ]);
     expect(
-      await lake.rows(`SELECT id, message FROM cloudwatch_logs WHERE loggroup = '/aws/eks/prod' ORDER BY id`),
+      await lake.query(
+        `SELECT id, message FROM cloudwatch_logs WHERE loggroup = '/aws/eks/prod' ORDER BY id`,
+      ),
     ).toEqual([
       { id: '10', message: 'audit' },
       { id: '11', message: 'audit 2' },

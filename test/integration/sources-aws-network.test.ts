@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lake, openLake } from '../fixtures/lake.js';
 import { DATASETS } from '../fixtures/shared.js';
-import { type ScratchLake, scratchLake } from './sources-aws-lake.js';
 
-let lake: ScratchLake;
+let lake: Lake;
 beforeAll(async () => {
-  lake = await scratchLake();
+  lake = await openLake();
 });
 afterAll(async () => lake.close());
 
@@ -31,7 +31,7 @@ describe('VPC Flow Logs', () => {
       tables: { vpcflow: 4 },
     });
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start_time, end_time, action, log_status, ts, dt, hour, vpc_id
          FROM vpcflow WHERE source_object = '${key}' ORDER BY ts, log_status`,
       ),
@@ -131,7 +131,7 @@ describe('VPC Flow Logs', () => {
       },
     ]);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT region, vpc_id, dstaddr, dstport, flow_direction, traffic_path, pkt_dst_aws_service, tcp_flags, version, account_id
          FROM vpcflow WHERE source_object = 'uploads/flows-dev.log' ORDER BY ts`,
       ),
@@ -190,7 +190,7 @@ describe('VPC Flow Logs', () => {
     }
     expect(quarantined).toBe(0);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT srcaddr, action, count(*) AS n, count(DISTINCT dstport) AS ports FROM vpcflow
          WHERE srcaddr IN ('203.0.113.50', '198.51.100.77') GROUP BY ALL ORDER BY srcaddr, action`,
       ),
@@ -200,7 +200,7 @@ describe('VPC Flow Logs', () => {
       { srcaddr: '203.0.113.50', action: 'REJECT', n: 60, ports: 1 },
     ]);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT log_status, count(*) AS n FROM vpcflow WHERE log_status = 'SKIPDATA' AND source_object LIKE 'sample/%' GROUP BY ALL`,
       ),
     ).toEqual([{ log_status: 'SKIPDATA', n: 1 }]);

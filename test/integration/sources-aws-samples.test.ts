@@ -4,12 +4,12 @@ import { guardduty } from '../../lambdas/core/sources/guardduty/index.js';
 import { securityhub } from '../../lambdas/core/sources/securityhub/index.js';
 import type { SourceModule } from '../../lambdas/core/sources/types.js';
 import { vpcflow } from '../../lambdas/core/sources/vpcflow/index.js';
-import { type ScratchLake, scratchLake } from './sources-aws-lake.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
 const END = new Date('2026-11-21T08:00:00Z');
-let lake: ScratchLake;
+let lake: Lake;
 beforeAll(async () => {
-  lake = await scratchLake(END);
+  lake = await openLake(END);
 });
 afterAll(async () => lake.close());
 
@@ -40,7 +40,7 @@ describe('AWS source samples: as delivered, with their attacks, nothing quaranti
     expect(totals).toMatchObject({ quarantined: 0, skipped: 0, detectedBy: new Set(['guardduty:key']) });
     expect(totals.written).toBe(totals.records);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT type, severity_label, accountid FROM guardduty WHERE type NOT LIKE 'Recon:EC2/PortProbe%' ORDER BY type`,
       ),
     ).toEqual([
@@ -61,7 +61,7 @@ describe('AWS source samples: as delivered, with their attacks, nothing quaranti
     });
     expect(totals.written + totals.skipped).toBe(totals.records);
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT json_extract_string(message, '$.status') AS status, count(*) AS n FROM cloudwatch_logs
          WHERE json_extract_string(message, '$.ip') = '198.51.100.77' GROUP BY ALL ORDER BY status`,
       ),
@@ -71,7 +71,7 @@ describe('AWS source samples: as delivered, with their attacks, nothing quaranti
       { status: '401', n: 80 },
     ]);
     expect(
-      await lake.rows(`SELECT count(*) AS n FROM cloudwatch_logs WHERE message LIKE '%DB_PASSWORD%'`),
+      await lake.query(`SELECT count(*) AS n FROM cloudwatch_logs WHERE message LIKE '%DB_PASSWORD%'`),
     ).toEqual([{ n: 1 }]);
   });
 
@@ -79,7 +79,7 @@ describe('AWS source samples: as delivered, with their attacks, nothing quaranti
     const totals = await ingestSample(securityhub);
     expect(totals).toMatchObject({ quarantined: 0, skipped: 0, detectedBy: new Set(['securityhub:key']) });
     expect(
-      await lake.rows(
+      await lake.query(
         `SELECT generatorid, severity.label AS label, compliance.status AS status, count(*) AS n FROM securityhub
          WHERE severity.label IN ('HIGH', 'CRITICAL') GROUP BY ALL ORDER BY generatorid`,
       ),

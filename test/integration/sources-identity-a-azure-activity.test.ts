@@ -4,7 +4,8 @@ import {
   generateAzureActivityRecords,
   SUBSCRIPTION,
 } from '../../lambdas/core/sources/azure_activity/sample.js';
-import { type Lake, ndjsonBody, openLake, sigmaRule, sigmaSql } from './sources-identity-a-lake.js';
+import { ndjsonBody, sigmaRule, sigmaSql } from '../fixtures/datasets.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
 const SAMPLE = { end: new Date('2026-11-21T07:00:00Z'), days: 3, seed: 11 };
 
@@ -117,7 +118,7 @@ describe('azure_activity source (real DuckDB lake)', () => {
         },
       ],
     };
-    const restReport = await lake.ingest(
+    const restReport = await lake.ingestBody(
       'azure-activity/rest/page-1.json',
       Buffer.from(JSON.stringify(rest)),
     );
@@ -151,7 +152,7 @@ describe('azure_activity source (real DuckDB lake)', () => {
         { resourceId: '/subscriptions/x', operationName: 'MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE' },
       ],
     };
-    const hubReport = await lake.ingest('insights-activity-logs/hub.json', ndjsonBody([hub]));
+    const hubReport = await lake.ingestBody('insights-activity-logs/hub.json', ndjsonBody([hub]));
     expect(hubReport).toMatchObject({ records: 3, written: 0, quarantined: 3 });
     // Positions name the line and the record within it; their exact spelling is the decoder's.
     expect(hubReport.reasons.every((r) => r.position.startsWith('line 1 '))).toBe(true);

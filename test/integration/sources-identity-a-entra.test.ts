@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entraId } from '../../lambdas/core/sources/entra_id/index.js';
 import { generateEntraRecords } from '../../lambdas/core/sources/entra_id/sample.js';
-import {
-  fixtureNote,
-  fixtureRecords,
-  type Lake,
-  ndjsonBody,
-  openLake,
-  sigmaRule,
-  sigmaSql,
-} from './sources-identity-a-lake.js';
+import { fixtureNote, fixtureRecords, ndjsonBody, sigmaRule, sigmaSql } from '../fixtures/datasets.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
 const SAMPLE = { end: new Date('2026-11-21T07:00:00Z'), days: 3, seed: 11 };
 const MARIA = 'maria.garcia@northwind-labs.com';
@@ -181,7 +174,10 @@ describe('entra_id source (real DuckDB lake)', () => {
       '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns',
       value: [signIn('g-1', 50126, true), signIn('g-2', 0, false)],
     };
-    const graph = await lake.ingest('entra_id/graph/signIns/page-1.json', Buffer.from(JSON.stringify(page)));
+    const graph = await lake.ingestBody(
+      'entra_id/graph/signIns/page-1.json',
+      Buffer.from(JSON.stringify(page)),
+    );
     expect(graph).toMatchObject({
       records: 2,
       written: 2,
@@ -235,7 +231,7 @@ describe('entra_id source (real DuckDB lake)', () => {
         },
       ],
     };
-    const captured = await lake.ingest('capture/hub-0001.json', Buffer.from(JSON.stringify(hub)));
+    const captured = await lake.ingestBody('capture/hub-0001.json', Buffer.from(JSON.stringify(hub)));
     expect(captured).toMatchObject({
       source: 'entra_id',
       detectedBy: 'content',
@@ -266,7 +262,7 @@ describe('entra_id source (real DuckDB lake)', () => {
       },
       { hello: 'world' },
     ];
-    const report = await lake.ingest('insights-logs-signinlogs/bad/PT1H.json', ndjsonBody(lines));
+    const report = await lake.ingestBody('insights-logs-signinlogs/bad/PT1H.json', ndjsonBody(lines));
     expect(report).toMatchObject({ records: 4, written: 0, quarantined: 4 });
     expect(report.reasons).toEqual([
       {
@@ -288,8 +284,8 @@ describe('entra_id source (real DuckDB lake)', () => {
     const records = fixtureRecords('azure_ad', 'panther-analysis_rule-tests.jsonl');
     if (!records) return console.warn(fixtureNote('azure_ad', 'panther-analysis_rule-tests.jsonl'));
     const key = 'entra_id/fixtures/panther.ndjson';
-    const first = await lake.ingest(key, ndjsonBody(records));
-    const again = await lake.ingest(key, ndjsonBody(records));
+    const first = await lake.ingestBody(key, ndjsonBody(records));
+    const again = await lake.ingestBody(key, ndjsonBody(records));
     const expected = {
       records: 48,
       written: 48,

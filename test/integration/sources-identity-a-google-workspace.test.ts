@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { googleWorkspace } from '../../lambdas/core/sources/google_workspace/index.js';
 import { generateGoogleWorkspaceActivities } from '../../lambdas/core/sources/google_workspace/sample.js';
-import {
-  fixtureNote,
-  fixtureRecords,
-  type Lake,
-  ndjsonBody,
-  openLake,
-  sigmaRule,
-  sigmaSql,
-} from './sources-identity-a-lake.js';
+import { fixtureNote, fixtureRecords, ndjsonBody, sigmaRule, sigmaSql } from '../fixtures/datasets.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
 const SAMPLE = { end: new Date('2026-11-21T07:00:00Z'), days: 3, seed: 11 };
 const TOM = 'tom.becker@northwind-labs.com';
@@ -124,7 +117,7 @@ describe('google_workspace source (real DuckDB lake)', () => {
         events: [{ name: 'x', parameters: [{ value: 'nameless' }] }],
       },
     ];
-    const report = await lake.ingest('google_workspace/bad.ndjson', ndjsonBody(lines));
+    const report = await lake.ingestBody('google_workspace/bad.ndjson', ndjsonBody(lines));
     expect(report).toMatchObject({ records: 4, written: 0, quarantined: 4 });
     expect(report.reasons.map((r) => r.reason)).toEqual([
       'missing event time id.time',
@@ -171,8 +164,8 @@ describe('google_workspace source (real DuckDB lake)', () => {
     for (const file of files) {
       const records = fixtureRecords('google_workspace', file) ?? [];
       const key = `google_workspace/fixtures/${file}`;
-      expect(await lake.ingest(key, ndjsonBody(records))).toMatchObject(expected[file] as object);
-      expect(await lake.ingest(key, ndjsonBody(records))).toMatchObject(expected[file] as object);
+      expect(await lake.ingestBody(key, ndjsonBody(records))).toMatchObject(expected[file] as object);
+      expect(await lake.ingestBody(key, ndjsonBody(records))).toMatchObject(expected[file] as object);
     }
     const identity = await lake.query(
       `SELECT event_type, count(*) AS n FROM identity_events WHERE source_object LIKE 'google_workspace/fixtures/%' GROUP BY 1 ORDER BY 1`,

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { m365 } from '../../lambdas/core/sources/m365/index.js';
 import { generateM365Records } from '../../lambdas/core/sources/m365/sample.js';
-import {
-  fixtureNote,
-  fixtureRecords,
-  type Lake,
-  ndjsonBody,
-  openLake,
-  sigmaRule,
-  sigmaSql,
-} from './sources-identity-a-lake.js';
+import { fixtureNote, fixtureRecords, ndjsonBody, sigmaRule, sigmaSql } from '../fixtures/datasets.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
 const SAMPLE = { end: new Date('2026-11-21T07:00:00Z'), days: 3, seed: 11 };
 const SIGN_INS = new Set(['UserLoggedIn', 'UserLoginFailed']);
@@ -90,7 +83,7 @@ describe('m365 source (real DuckDB lake)', () => {
       ApplicationId: '9ba1a5c7-f17a-4de9-a1f1-6178c8d51223',
       ExtendedProperties: [{ Name: 'RequestType', Value: 'Cmsi:Cmsi' }],
     });
-    const report = await lake.ingest(
+    const report = await lake.ingestBody(
       'm365/audit/Audit.AzureActiveDirectory/cmsi.json',
       Buffer.from(
         JSON.stringify([
@@ -105,7 +98,7 @@ describe('m365 source (real DuckDB lake)', () => {
   });
 
   it('quarantines records it cannot keep, naming the field', async () => {
-    const report = await lake.ingest(
+    const report = await lake.ingestBody(
       'm365/audit/Audit.General/bad.json',
       Buffer.from(
         JSON.stringify([
@@ -128,8 +121,8 @@ describe('m365 source (real DuckDB lake)', () => {
     if (!records) return console.warn(fixtureNote('m365', 'panther-analysis_rule-tests.jsonl'));
     const key = 'm365/fixtures/panther.ndjson';
     const expected = { records: 19, written: 19, quarantined: 0, tables: { m365: 19, identity_events: 2 } };
-    expect(await lake.ingest(key, ndjsonBody(records))).toMatchObject(expected);
-    expect(await lake.ingest(key, ndjsonBody(records))).toMatchObject(expected);
+    expect(await lake.ingestBody(key, ndjsonBody(records))).toMatchObject(expected);
+    expect(await lake.ingestBody(key, ndjsonBody(records))).toMatchObject(expected);
     const ops = await lake.query(
       `SELECT operation, count(*) AS n FROM m365 WHERE source_object = '${key}' GROUP BY 1 ORDER BY 1`,
     );

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { okta } from '../../lambdas/core/sources/okta/index.js';
 import { generateOktaEvents } from '../../lambdas/core/sources/okta/sample.js';
-import {
-  fixtureNote,
-  fixtureRecords,
-  type Lake,
-  ndjsonBody,
-  openLake,
-  sigmaRule,
-  sigmaSql,
-} from './sources-identity-a-lake.js';
+import { fixtureNote, fixtureRecords, ndjsonBody, sigmaRule, sigmaSql } from '../fixtures/datasets.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 
 const SAMPLE = { end: new Date('2026-11-21T07:00:00Z'), days: 3, seed: 11 };
 const IDENTITY_TYPES = new Set([
@@ -142,7 +135,7 @@ describe('okta source (real DuckDB lake)', () => {
       JSON.stringify({ ...event, uuid: 'bad-time', published: 'last tuesday' }),
       JSON.stringify({ ...event, uuid: 'bad-target', target: { id: 'not-a-list' } }),
     ];
-    const report = await lake.ingest('exports/okta-stream.ndjson', Buffer.from(lines.join('\n')));
+    const report = await lake.ingestBody('exports/okta-stream.ndjson', Buffer.from(lines.join('\n')));
     expect(report).toMatchObject({
       source: 'okta',
       detectedBy: 'content',
@@ -163,8 +156,8 @@ describe('okta source (real DuckDB lake)', () => {
     const records = fixtureRecords('okta', 'panther-analysis_rule-tests.jsonl');
     if (!records) return console.warn(fixtureNote('okta', 'panther-analysis_rule-tests.jsonl'));
     const body = ndjsonBody(records);
-    const first = await lake.ingest('okta/fixtures/panther.ndjson', body);
-    const again = await lake.ingest('okta/fixtures/panther.ndjson', body);
+    const first = await lake.ingestBody('okta/fixtures/panther.ndjson', body);
+    const again = await lake.ingestBody('okta/fixtures/panther.ndjson', body);
     // 28 are Panther's behavioural-rule inputs or stubs without eventType; 25 have no usable time
     // (21 none, 4 "redacted").
     expect(first).toMatchObject({

@@ -3,22 +3,17 @@
  * files on disk) and the DuckDB query engine: the sample generators' files, the real samples under
  * ../shared/datasets, identity_events rows, and one SigmaHQ rule per source run on the tables.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbParquetEncoder } from '../../lambdas/adapters/duckdb/parquet-encoder.js';
-import { DuckDbQueryEngine } from '../../lambdas/adapters/duckdb/query-engine.js';
-import { FsObjectStore } from '../../lambdas/adapters/local/fs-object-store.js';
-import { SqliteStateStore } from '../../lambdas/adapters/local/sqlite-state-store.js';
+import type { DuckDbQueryEngine } from '../../lambdas/adapters/duckdb/query-engine.js';
 import { type BatchReport, type IngestDeps, ingestObject } from '../../lambdas/core/lake/ingest.js';
-import { fixedClock } from '../../lambdas/core/ports/clock.js';
-import { TABLES } from '../../lambdas/core/schema/registry.js';
 import { convertRule } from '../../lambdas/core/sigma/index.js';
 import { generateGcpAuditEntries } from '../../lambdas/core/sources/gcp_audit/sample.js';
 import { generateGithubAuditEvents } from '../../lambdas/core/sources/github/sample.js';
 import { generateK8sAuditEvents } from '../../lambdas/core/sources/k8s_audit/sample.js';
-import { SOURCES, sourceNamed } from '../../lambdas/core/sources/registry.js';
+import { sourceNamed } from '../../lambdas/core/sources/registry.js';
+import { type Lake, openLake } from '../fixtures/lake.js';
 import { DATASETS, SIGMAHQ_RULES } from '../fixtures/shared.js';
 
 const SIGMA = SIGMAHQ_RULES;
@@ -47,26 +42,16 @@ function sigmaRule(path: string): string | undefined {
 }
 
 describe('SaaS sources B: GCP audit, GitHub, Kubernetes (real ingest, real DuckDB)', () => {
-  let dir: string;
+  let lake: Lake;
   let deps: IngestDeps;
   let engine: DuckDbQueryEngine;
-  let encoder: DuckDbParquetEncoder;
-  let state: SqliteStateStore;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mantissa-saas-b-'));
-    encoder = await DuckDbParquetEncoder.open();
-    state = new SqliteStateStore(join(dir, 'state.db'));
-    const store = new FsObjectStore(join(dir, 'lake'));
-    deps = { store, state, encoder, clock: fixedClock(new Date('2026-11-21T08:00:00Z')), sources: SOURCES };
-    engine = await DuckDbQueryEngine.open({ lakeRoot: store.root, tables: TABLES });
+    lake = await openLake();
+    deps = lake.deps;
+    engine = lake.engine;
   });
-  afterAll(async () => {
-    await engine.close();
-    await encoder.close();
-    await state.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lake.close());
 
   /** Ingests and checks the invariant every batch keeps: records = written + quarantined. */
   async function ingest(sourceObject: string, body: Uint8Array, source?: string): Promise<BatchReport> {
