@@ -198,8 +198,15 @@ export class DuckDbAthena {
  * peer's function library, the SQL it receives is run as sent.
  */
 const TRINO_FUNCTIONS = [
-  // Trino returns NULL when the path leads to an object or array; DuckDB's json_extract_string would not.
-  `json_extract_scalar(j, p) AS CASE WHEN json_type(json_extract(j, p)) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(j, p) END`,
+  // Trino's JSON paths quote a key as ["a b"], DuckDB's as ."a b".
+  `trino_json_path(p) AS regexp_replace(p, '\\["([^"\\\\]*)"\\]', '."\\1"', 'g')`,
+  // JSON at the path, compact; JSON null is JSON 'null' (not SQL NULL), as Trino's json_extract has it.
+  'json_extract(j, p) AS system.main.json_extract(j, trino_json_path(p))',
+  // Trino returns NULL when the path leads to an object, an array or JSON null; DuckDB's
+  // json_extract_string gives the text of objects and arrays.
+  `json_extract_scalar(j, p) AS CASE WHEN json_type(json_extract(j, p)) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(j, trino_json_path(p)) END`,
+  // JSON value -> its JSON text ('null' for JSON null).
+  'json_format(j) AS CAST(j AS VARCHAR)',
   'regexp_like(s, p) AS regexp_matches(s, p)',
   'to_unixtime(t) AS epoch(t)',
   'cardinality(a) AS len(a)',

@@ -219,18 +219,15 @@ describe('AWS pipeline: landing object -> ingest -> detection -> alert over the 
 });
 
 /**
- * Everything an alert says about what happened (ids hash the evidence, so they are compared through
- * it). Evidence column names are compared in lower case: Athena lower-cases every result column
- * (Trino has no case-sensitive identifiers) while DuckDB keeps the query's case, so a Sigma
- * correlation's `sourceIPAddress` column is `sourceipaddress` on AWS. That difference is real and
- * belongs to the SQL the core renders (aliases in lower case); it is normalised here so that
- * everything else stays checked.
+ * Everything an alert says about what happened, its id and dedup key included: the id hashes the
+ * evidence rows, keys and all. Athena returns result column names in lower case, so this holds only
+ * because the SQL the core renders names its columns in lower case (a correlation's
+ * `sourceIPAddress` group-by is column `sourceipaddress` on both runtimes).
  */
 function alertShape(a: Alert): string {
-  const evidence = a.evidence.map((row) =>
-    Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v])),
-  );
   return JSON.stringify([
+    a.id,
+    a.dedupKey,
     a.ruleId,
     a.title,
     a.severity,
@@ -238,7 +235,7 @@ function alertShape(a: Alert): string {
     a.firstSeen,
     a.lastSeen,
     a.status,
-    evidence,
+    a.evidence,
   ]);
 }
 

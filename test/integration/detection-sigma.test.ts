@@ -241,9 +241,10 @@ describe('Sigma detection: real-time matcher, fused scan, thresholds, correlatio
       ['local/aws/trail-stopped', 'Trail stopped (SQL): eventname=StopLogging', 1],
     ]);
     const brute = report.raised.find((a) => a.ruleId === 'local/aws/brute#brute_force');
+    // Group-by columns in lower case, as Athena returns them: the evidence is the same on AWS.
     expect(brute?.evidence).toEqual([
       {
-        sourceIPAddress: '203.0.113.9',
+        sourceipaddress: '203.0.113.9',
         window_start: Date.parse('2026-11-20T11:00:00Z') / 1000,
         first_seen: '2026-11-20T11:50:00Z',
         last_seen: '2026-11-20T11:56:00Z',

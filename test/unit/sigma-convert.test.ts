@@ -27,9 +27,9 @@ describe('convertRule with the CloudTrail pipeline', () => {
       `SELECT * FROM cloudtrail WHERE lower("eventsource") = 'iam.amazonaws.com' AND (lower("eventname") LIKE 'create%' ESCAPE '\\' OR lower("eventname") LIKE 'put%policy%' ESCAPE '\\') AND lower(json_extract_string("requestparameters", '$.userName')) LIKE '%o''brien%' ESCAPE '\\' AND NOT (COALESCE(lower("useridentity"."sessioncontext"."sessionissuer"."type") = 'role', FALSE) AND "errorcode" IS NULL)`,
     );
   });
-  it('renders Athena with json_extract_scalar', () => {
+  it('renders Athena JSON fields as json_extract_scalar, else the JSON text of an object or array', () => {
     expect(sql('athena')).toBe(
-      `SELECT * FROM cloudtrail WHERE lower("eventsource") = 'iam.amazonaws.com' AND (lower("eventname") LIKE 'create%' ESCAPE '\\' OR lower("eventname") LIKE 'put%policy%' ESCAPE '\\') AND lower(json_extract_scalar("requestparameters", '$.userName')) LIKE '%o''brien%' ESCAPE '\\' AND NOT (COALESCE(lower("useridentity"."sessioncontext"."sessionissuer"."type") = 'role', FALSE) AND "errorcode" IS NULL)`,
+      `SELECT * FROM cloudtrail WHERE lower("eventsource") = 'iam.amazonaws.com' AND (lower("eventname") LIKE 'create%' ESCAPE '\\' OR lower("eventname") LIKE 'put%policy%' ESCAPE '\\') AND lower(COALESCE(json_extract_scalar("requestparameters", '$.userName'), NULLIF(json_format(json_extract("requestparameters", '$.userName')), 'null'))) LIKE '%o''brien%' ESCAPE '\\' AND NOT (COALESCE(lower("useridentity"."sessioncontext"."sessionissuer"."type") = 'role', FALSE) AND "errorcode" IS NULL)`,
     );
   });
   it('renders BigQuery with backslash-escaped literals', () => {
@@ -108,13 +108,13 @@ detection:
     expect(sql('duckdb', text)).toBe(
       [
         'WITH "matches" AS (',
-        `  SELECT 'a' AS "sigma_rule", "ts" AS "event_time", "useridentity"."arn" AS "userIdentity.arn"`,
+        `  SELECT 'a' AS "sigma_rule", "ts" AS "event_time", "useridentity"."arn" AS "useridentity.arn"`,
         '  FROM "cloudtrail"',
         `  WHERE lower("eventname") = 'consolelogin'`,
         ')',
-        'SELECT "userIdentity.arn", FLOOR(epoch("event_time") / 600) * 600 AS "window_start", MIN("event_time") AS "first_seen", MAX("event_time") AS "last_seen", COUNT(*) AS "event_count"',
+        'SELECT "useridentity.arn", FLOOR(epoch("event_time") / 600) * 600 AS "window_start", MIN("event_time") AS "first_seen", MAX("event_time") AS "last_seen", COUNT(*) AS "event_count"',
         'FROM "matches"',
-        'GROUP BY "userIdentity.arn", FLOOR(epoch("event_time") / 600) * 600',
+        'GROUP BY "useridentity.arn", FLOOR(epoch("event_time") / 600) * 600',
         'HAVING COUNT(*) >= 10',
       ].join('\n'),
     );
@@ -129,6 +129,30 @@ detection:
       );
     expect(sql('athena', ordered)).toContain(
       `HAVING COUNT(DISTINCT "sigma_rule") = 2 AND array_join(array_agg("sigma_rule" ORDER BY "event_time"), '') LIKE '%a%b%'`,
+    );
+  });
+  it('names group-by columns in lower case in every dialect (Athena returns them so)', () => {
+    for (const dialect of ['duckdb', 'athena', 'bigquery', 'tsql'] as const) {
+      const out = sql(dialect, text.replace('[userIdentity.arn]', '[userIdentity.arn, sourceIPAddress]'));
+      const aliases = [...out.matchAll(/ AS ["`[]([^"`\]]+)["`\]]/g)].map((m) => m[1]);
+      expect.soft(aliases, dialect).toEqual(aliases.map((a) => a?.toLowerCase()));
+      expect.soft(aliases, dialect).toContain('sourceipaddress');
+      expect.soft(out, dialect).toMatch(/GROUP BY .useridentity\.arn., .sourceipaddress., FLOOR/);
+    }
+  });
+  it('refuses group-by fields that would give one column twice, or a column of its own', () => {
+    const error = (groupBy: string) => {
+      const r = convertRule(text.replace('[userIdentity.arn]', groupBy), {
+        dialect: 'duckdb',
+        file: 'c.yml',
+      });
+      return 'error' in r ? r.error : r.sql;
+    };
+    expect(error('[sourceIPAddress, sourceipaddress]')).toBe(
+      'c.yml:1 correlation.group-by: group-by fields sourceIPAddress and sourceipaddress would both be result column sourceipaddress (result columns are lower case)',
+    );
+    expect(error('[event_count]')).toMatch(
+      /^c\.yml:1 correlation\.group-by: group-by field event_count clashes with the query's own column event_count$/,
     );
   });
   it('refuses a correlation over a rule it cannot find', () => {

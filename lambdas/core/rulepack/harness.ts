@@ -8,8 +8,9 @@ import { compileMatchers, convertRules, ruleKey } from '../sigma/convert.js';
 import { pipelineFor } from '../sigma/pipelines/index.js';
 import type { CorrelationRule, DetectionRule, SigmaRule } from '../sigma/types.js';
 import { RecordError, type SourceModule } from '../sources/types.js';
+import { resultColumnProblems } from './columns.js';
 import type { PackEntry } from './pack.js';
-import { nonScalarJson } from './portability.js';
+import { nonPortableJson } from './portability.js';
 
 export interface HarnessDeps {
   /** A scratch lake: test events are ingested into it for real. */
@@ -71,7 +72,8 @@ function sourceForTable(sources: readonly SourceModule[], table: string): Source
  * source into a scratch lake (Parquet through the real encoder), the rule's DuckDB SQL runs over
  * the real table, and must select exactly the `match` records; the in-memory matcher, over the rows
  * the source normalised, must agree. A correlation must fire on its `match` records together and
- * stay silent on its `no_match` records, and its member rules' SQL and matcher must agree on both.
+ * stay silent on its `no_match` records, and its member rules' SQL and matcher must agree on both;
+ * its result columns must be named alike on DuckDB and Athena (lower case).
  */
 export async function runRuleTests(
   deps: HarnessDeps,
@@ -253,7 +255,7 @@ export async function runRuleTests(
         fail(`no matcher: ${matcher && 'error' in matcher ? matcher.error : 'no result'}`, entry.line);
         continue;
       }
-      for (const msg of nonScalarJson(d, probes, matcher.table))
+      for (const msg of nonPortableJson(d, probes, matcher.table))
         fail(msg.text, msg.probe.line, caseField(msg.probe));
       const selected = await selectIds(converted.sql, matcher.table, key);
       const member = d !== entry.rule ? `member rule ${ruleKey(d)}: ` : '';
@@ -293,6 +295,9 @@ export async function runRuleTests(
       continue;
     }
     const tables = detections.map((d) => pipelineFor(d.logsource)?.table).filter((t): t is string => !!t);
+    const ctes = [...new Set(tables)].map((t) => scope(t, key)).join(', ');
+    for (const problem of await resultColumnProblems(deps.query, converted.sql, ctes))
+      fail(problem, entry.line, 'correlation');
     const fired = await countRows(
       converted.sql,
       tables,

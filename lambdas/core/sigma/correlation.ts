@@ -16,13 +16,17 @@ export function renderCorrelation(rule: CorrelationRule, members: CompiledRule[]
   const q = d.quoteIdent;
   const codes = members.map((_, i) => String.fromCharCode(97 + i));
   const valueField = rule.condition?.field;
+  const agg = aggregate(rule, codes, d);
+  const names = groupColumns(rule, agg.name);
   const selects = members.map((m, i) => {
     const ref = [m.rule.id, m.rule.name].filter((x): x is string => x !== undefined);
     const cols = [
       `${d.str(codes[i] as string)} AS ${q('sigma_rule')}`,
       `${d.column([m.timeColumn])} AS ${q('event_time')}`,
     ];
-    for (const g of rule.groupBy) cols.push(`${textExpr(m.field(aliasFor(rule, g, ref)), d)} AS ${q(g)}`);
+    rule.groupBy.forEach((g, i) => {
+      cols.push(`${textExpr(m.field(aliasFor(rule, g, ref)), d)} AS ${q(names[i] as string)}`);
+    });
     if (valueField) {
       const f = m.field(aliasFor(rule, valueField, ref));
       const e = rule.type === 'value_count' ? textExpr(f, d) : fieldExpr(f, d);
@@ -30,11 +34,10 @@ export function renderCorrelation(rule: CorrelationRule, members: CompiledRule[]
     }
     return `  SELECT ${cols.join(', ')}\n  FROM ${tableName(m.table, d)}\n  WHERE ${renderCondition(m.node, d)}`;
   });
-  const groups = rule.groupBy.map((g) => q(g));
+  const groups = names.map((n) => q(n));
   const time = q('event_time');
   if (rule.timespan > 0) groups.push(`FLOOR(${d.epochSeconds(time)} / ${rule.timespan}) * ${rule.timespan}`);
-  const agg = aggregate(rule, codes, d);
-  const outCols = [...rule.groupBy.map((g) => q(g))];
+  const outCols = names.map((n) => q(n));
   if (rule.timespan > 0) outCols.push(`${groups[groups.length - 1]} AS ${q('window_start')}`);
   outCols.push(
     `MIN(${time}) AS ${q('first_seen')}`,
@@ -50,6 +53,35 @@ export function renderCorrelation(rule: CorrelationRule, members: CompiledRule[]
   ]
     .filter((l) => l !== '')
     .join('\n');
+}
+
+/** Columns the query names itself; a group-by column may not take one of these names. */
+const OWN_COLUMNS = ['sigma_rule', 'event_time', 'sigma_value', 'window_start', 'first_seen', 'last_seen'];
+
+/**
+ * The result column of each group-by field: the field's name in lower case, in every dialect.
+ * Athena (Trino) returns result column names in lower case whatever the query spells, DuckDB keeps
+ * the alias as written; lower case at the source gives rows, evidence and alert ids that are the
+ * same in both runtimes.
+ */
+function groupColumns(rule: CorrelationRule, aggName: string): string[] {
+  const names = rule.groupBy.map((g) => g.toLowerCase());
+  const at = { file: rule.file, line: rule.line, field: 'correlation.group-by' };
+  names.forEach((name, i) => {
+    const first = names.indexOf(name);
+    if (first !== i) {
+      throw new SigmaError(
+        `group-by fields ${rule.groupBy[first]} and ${rule.groupBy[i]} would both be result column ${name} (result columns are lower case)`,
+        at,
+      );
+    }
+    if ([...OWN_COLUMNS, aggName].includes(name))
+      throw new SigmaError(
+        `group-by field ${rule.groupBy[i]} clashes with the query's own column ${name}`,
+        at,
+      );
+  });
+  return names;
 }
 
 function aliasFor(rule: CorrelationRule, field: string, refs: string[]): string {

@@ -13,8 +13,7 @@ const jsonKey = (k: string) => `["${k.replaceAll('\\', '\\\\').replaceAll('"', '
 export const athena: Dialect = {
   ...standardSql,
   name: 'athena',
-  // json_extract_scalar returns NULL for objects and arrays (DuckDB returns their JSON text).
-  json: (path, keys) => `json_extract_scalar(${standardSql.column(path)}, ${str(jsonPath(keys, jsonKey))})`,
+  json: (path, keys) => json(standardSql.column(path), str(jsonPath(keys, jsonKey))),
   regex: regexLike,
   isDecimal: (e) => `regexp_like(${e}, ${str(DECIMAL_RE)})`,
   contains: (e, p) => `strpos(${e}, ${p}) > 0`,
@@ -24,6 +23,16 @@ export const athena: Dialect = {
   epochSeconds: (ts) => `to_unixtime(${ts})`,
   orderedCodes: (code, ts) => `array_join(array_agg(${code} ORDER BY ${ts}), '')`,
 };
+
+/**
+ * DuckDB's json_extract_string gives a scalar's text and an object's or array's compact JSON text.
+ * Trino's json_extract_scalar gives NULL for objects and arrays, so their text comes from
+ * json_format(json_extract(...)), which is compact JSON too. json_extract gives JSON `null` (not SQL
+ * NULL) for a JSON null, whose json_format is 'null': NULLIF keeps it NULL, as DuckDB has it.
+ */
+function json(column: string, path: string): string {
+  return `COALESCE(json_extract_scalar(${column}, ${path}), NULLIF(json_format(json_extract(${column}, ${path})), 'null'))`;
+}
 
 function cidr(e: string, net: Network): string {
   if (net.family === 4) return ipv4InNetwork(e, net, regexLike);
