@@ -12,6 +12,8 @@
  *   authDomainPrefix   Cognito hosted-UI prefix (default mantissa-<account id>)
  *   bedrockModelArn    Bedrock model / inference-profile ARN the API may invoke
  *   emailIdentityArns  comma-separated SES identity ARNs alert email may be sent from
+ *   alarmEmail         e-mail address subscribed to the alarm topic
+ *   sourcesFile        custom JSON sources (sources.yaml): a Glue table each, routed by the ingest function
  *   bundling=false     skip esbuild (synth checks without building the functions)
  */
 import { existsSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Mfa } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CustomSourceError } from '../lambdas/core/sources/custom/config.js';
 import { PROJECT_ROOT } from '../lib/functions.js';
 import { DEFAULT_HANDLERS, type HandlerEntries, MantissaStack } from '../lib/mantissa-stack.js';
 
@@ -40,23 +43,35 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
-new MantissaStack(app, 'MantissaLog', {
-  description: 'Mantissa Log: serverless SIEM (lake, ingestion, detection, alerting, API, console)',
-  handlers,
-  features: {
-    apm: flag(app.node.tryGetContext('apm')),
-    soar: flag(app.node.tryGetContext('soar')),
-    identity: flag(app.node.tryGetContext('identity')),
-  },
-  organizationId: optionalString(app.node.tryGetContext('organizationId')),
-  mfa: String(app.node.tryGetContext('mfa')).toLowerCase() === 'optional' ? Mfa.OPTIONAL : Mfa.REQUIRED,
-  authDomainPrefix: optionalString(app.node.tryGetContext('authDomainPrefix')),
-  bedrockModelArn: optionalString(app.node.tryGetContext('bedrockModelArn')),
-  emailIdentityArns: optionalString(app.node.tryGetContext('emailIdentityArns'))
-    ?.split(',')
-    .map((arn) => arn.trim())
-    .filter(Boolean),
-});
+try {
+  createStack();
+} catch (err) {
+  // A bad sources file is the user's input, not a bug: its message names the file and field.
+  if (!(err instanceof CustomSourceError)) throw err;
+  console.error(`Mantissa Log: cannot synthesise: ${err.message}`);
+  process.exit(1);
+}
+
+function createStack(): MantissaStack {
+  return new MantissaStack(app, 'MantissaLog', {
+    description: 'Mantissa Log: serverless SIEM (lake, ingestion, detection, alerting, API, console)',
+    handlers,
+    features: {
+      apm: flag(app.node.tryGetContext('apm')),
+      soar: flag(app.node.tryGetContext('soar')),
+      identity: flag(app.node.tryGetContext('identity')),
+    },
+    organizationId: optionalString(app.node.tryGetContext('organizationId')),
+    mfa: String(app.node.tryGetContext('mfa')).toLowerCase() === 'optional' ? Mfa.OPTIONAL : Mfa.REQUIRED,
+    authDomainPrefix: optionalString(app.node.tryGetContext('authDomainPrefix')),
+    bedrockModelArn: optionalString(app.node.tryGetContext('bedrockModelArn')),
+    emailIdentityArns: optionalString(app.node.tryGetContext('emailIdentityArns'))
+      ?.split(',')
+      .map((arn) => arn.trim())
+      .filter(Boolean),
+    alarmEmail: optionalString(app.node.tryGetContext('alarmEmail')),
+  });
+}
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 

@@ -7,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLES } from '../lambdas/core/schema/registry.js';
 import { glueType, PARTITION_COLUMNS, type TableSchema } from '../lambdas/core/schema/types.js';
+import { type DeployedSourcesFile, loadSourcesFile, SOURCES_FILE_CONTEXT } from './custom-sources.js';
 import { grantKey, grantObjects } from './grants.js';
 
 export interface LakeCatalogProps {
@@ -23,6 +24,13 @@ export interface LakeCatalogProps {
   readonly bytesScannedCutoffPerQuery?: number;
   /** How far back partition projection reaches; keep it equal to the tables' retention. @default 3 */
   readonly projectionYears?: number;
+  /**
+   * The custom sources file (context `sourcesFile`, the format of the local `$MANTISSA_HOME/sources.yaml`),
+   * relative to where `cdk` runs. Validated at synth; each source gets a Glue table like the built-in
+   * ones, and `environment` carries the same declarations to the functions.
+   * @default - no custom sources
+   */
+  readonly sourcesFile?: string;
 }
 
 const PARQUET = {
@@ -32,15 +40,23 @@ const PARQUET = {
 };
 
 /**
- * The lake's query side: a Glue database with one table per registry entry (partition projection,
- * so no crawler and no partition maintenance) and an Athena workgroup that enforces its own result
- * location, encryption and scan limit. Stateless: it can be replaced without touching data.
+ * The lake's query side: a Glue database with one table per registry entry and per custom source
+ * (partition projection, so no crawler and no partition maintenance) and an Athena workgroup that
+ * enforces its own result location, encryption and scan limit. Stateless: it can be replaced
+ * without touching data.
  */
 export class LakeCatalog extends Construct {
   readonly databaseName: string;
   readonly workgroupName: string;
   readonly workgroup: athena.CfnWorkGroup;
   readonly tableNames: readonly string[];
+  /** The custom sources deployed with this catalog, if a sources file was given. */
+  readonly customSources?: DeployedSourcesFile;
+  /**
+   * What every function that reads or writes the lake needs in its environment to see the custom
+   * tables (`MANTISSA_CUSTOM_SOURCES`); empty without custom sources.
+   */
+  readonly environment: Record<string, string>;
   private readonly props: LakeCatalogProps;
 
   constructor(scope: Construct, id: string, props: LakeCatalogProps) {
@@ -48,7 +64,15 @@ export class LakeCatalog extends Construct {
     this.props = props;
     this.databaseName = props.databaseName ?? 'mantissa_log';
     this.workgroupName = props.workgroupName ?? 'mantissa-log';
-    const tables = props.tables ?? TABLES;
+    if (props.sourcesFile !== undefined && typeof props.sourcesFile !== 'string') {
+      throw new Error(
+        `-c ${SOURCES_FILE_CONTEXT} must be a file path, got ${JSON.stringify(props.sourcesFile)}`,
+      );
+    }
+    // Thrown here, a sources file with a mistake fails synthesis with the parser's message.
+    this.customSources = props.sourcesFile?.trim() ? loadSourcesFile(props.sourcesFile.trim()) : undefined;
+    this.environment = this.customSources?.environment ?? {};
+    const tables = [...(props.tables ?? TABLES), ...(this.customSources?.tables ?? [])];
     this.tableNames = tables.map((t) => t.name);
 
     const database = new glue.CfnDatabase(this, 'Database', {
@@ -144,7 +168,7 @@ export class LakeCatalog extends Construct {
   }
 }
 
-/** The Glue `TableInput` of one registry table: Parquet, dt/hour partitions, partition projection. */
+/** The Glue `TableInput` of one lake table, built-in or custom: Parquet, dt/hour partitions, projection. */
 export function glueTableInput(
   table: TableSchema,
   bucketName: string,

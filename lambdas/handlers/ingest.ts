@@ -1,5 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3ObjectCreatedNotificationEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lakeSources, lakeTables } from '../adapters/aws/deployed-sources.js';
 import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
 import { DuckDbParquetEncoder } from '../adapters/duckdb/parquet-encoder.js';
 import { RealtimeBatch } from '../core/detection/realtime.js';
@@ -9,8 +10,8 @@ import type { ObjectStore } from '../core/ports/object-store.js';
 import type { ParquetEncoder } from '../core/ports/parquet-encoder.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import type { SigmaEventRule } from '../core/rules/sigma-rule.js';
-import { TABLES } from '../core/schema/registry.js';
 import { SOURCES } from '../core/sources/registry.js';
+import type { SourceModule } from '../core/sources/types.js';
 import { shippedRules } from './rules.js';
 
 export interface IngestHandlerDeps {
@@ -22,6 +23,12 @@ export interface IngestHandlerDeps {
   /** Single-event Sigma rules evaluated on each batch as it is written. */
   realtimeRules: () => Promise<readonly SigmaEventRule[]>;
   clock: Clock;
+  /**
+   * Sources an object may be routed to, in order: the Lambda passes the built-in ones and then the
+   * custom sources the stack deployed (`lakeSources`), as the local runtime orders them.
+   * @default SOURCES (built-in only)
+   */
+  sources?: readonly SourceModule[];
 }
 
 /** What the handler did with one message: ingested it, or skipped it and why. */
@@ -94,7 +101,7 @@ async function ingestOne(deps: IngestHandlerDeps, record: SQSRecord): Promise<In
       state: deps.state,
       encoder: await deps.encoder(),
       clock: deps.clock,
-      sources: SOURCES,
+      sources: deps.sources ?? SOURCES,
       realtime: new RealtimeBatch({
         state: deps.state,
         clock: deps.clock,
@@ -151,7 +158,9 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   if (!fromEnv) {
     const aws = new AwsEnvironment();
     let encoder: Promise<ParquetEncoder> | undefined;
-    const tables = TABLES.map((t) => t.name);
+    // Built-in and custom tables and sources, from the declarations the stack put in the environment.
+    const tables = lakeTables().map((t) => t.name);
+    const sources = lakeSources();
     fromEnv = createIngestHandler({
       s3: aws.s3(),
       landingBucket: requireEnv('LANDING_BUCKET'),
@@ -167,6 +176,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       },
       realtimeRules: async () => (await shippedRules(tables, 'athena')).sigma.events,
       clock: systemClock,
+      sources,
     });
   }
   const { batchItemFailures } = await fromEnv(event);

@@ -49,4 +49,17 @@ describe('npx cdk synth', () => {
     expect(result.stderr).toContain('does-not-exist.ts');
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
+
+  test('names a bad sources file and the field instead of printing a stack trace', () => {
+    const result = cdkSynth(
+      'handlers=test/cdk/fixtures/handler.ts',
+      'bundling=false',
+      'sourcesFile=test/cdk/fixtures/no-such-sources.yaml',
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('Mantissa Log: cannot synthesise: ');
+    expect(result.stderr).toContain('no-such-sources.yaml');
+    expect(result.stderr).toContain('file does not exist (named by -c sourcesFile)');
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
 });

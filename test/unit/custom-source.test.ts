@@ -88,6 +88,7 @@ describe('sources file validation: errors name the file and the field', () => {
     expect(customSourcesFrom({ sources: [] }, { file: FILE, builtInTables })).toEqual({
       sources: [],
       tables: [],
+      declarations: [],
     });
   });
 });
@@ -271,5 +272,42 @@ describe('schema inference', () => {
         { file: FILE, builtInTables, sample: () => ['not an object'] },
       ),
     ).toThrow('sources.yaml: sources[0].sample: jobs.ndjson: no JSON object records to infer columns from');
+  });
+
+  it('declarations write inferred columns out: built again without the sample, they give the same tables', () => {
+    const config = {
+      name: 'jobs',
+      key_patterns: ['jobs/'],
+      timestamp: { field: 'at' },
+      infer: true,
+      sample: 'jobs.ndjson',
+    };
+    const built = customSourcesFrom(
+      { sources: [config, checkout] },
+      { file: FILE, builtInTables, sample: () => [{ at: '2026-11-20T10:00:00Z', 'Job Name': 'etl' }] },
+    );
+    expect(built.declarations[0]).toEqual({
+      name: 'jobs',
+      description: '',
+      key_patterns: ['jobs/'],
+      timestamp: { field: 'at', format: 'iso8601' },
+      columns: [
+        { name: 'at', type: 'timestamp', description: 'Inferred from the sample\'s "at".' },
+        {
+          name: 'job_name',
+          type: 'string',
+          path: 'Job Name',
+          description: 'Inferred from the sample\'s "Job Name".',
+        },
+      ],
+    });
+    expect(built.declarations[1]).toEqual(checkout);
+    // What the CDK app hands the functions (as JSON) is a sources document the same parser accepts.
+    const again = customSourcesFrom(JSON.parse(JSON.stringify({ sources: built.declarations })), {
+      file: 'MANTISSA_CUSTOM_SOURCES',
+      builtInTables,
+    });
+    expect(again.tables).toEqual(built.tables);
+    expect(again.declarations).toEqual(built.declarations);
   });
 });

@@ -2,8 +2,8 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { TABLES } from '../../core/schema/registry.js';
 import { AthenaQueryEngine } from './athena-query-engine.js';
+import { lakeTables } from './deployed-sources.js';
 import { DynamoDbStateStore } from './dynamodb-state-store.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { SecretsManagerSecrets } from './secrets-manager.js';
@@ -66,7 +66,8 @@ export class AwsEnvironment {
           client: new AthenaClient({}),
           workgroup: requireEnv('ATHENA_WORKGROUP', this.env),
           database: requireEnv('GLUE_DATABASE', this.env),
-          tables: TABLES,
+          // Built-in and custom tables: custom ones may hold structs and lists too.
+          tables: lakeTables(this.env),
           ...(this.limits.queryTimeoutCapMs ? { timeoutCapMs: this.limits.queryTimeoutCapMs } : {}),
         }),
     );

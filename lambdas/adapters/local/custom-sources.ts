@@ -8,6 +8,7 @@ import {
   type CustomSourceConfig,
   CustomSourceError,
   parseSourcesFile,
+  sampleRecords,
 } from '../../core/sources/custom/index.js';
 import type { SourceModule } from '../../core/sources/types.js';
 
@@ -31,30 +32,11 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Example records of an `infer: true` source: a JSON array, one object, or NDJSON. */
+/** Example records of an `infer: true` source (parsed by sampleRecords, as the CDK app parses them). */
 function readSample(file: string, field: string, path: string): unknown[] {
   const body = readText(path);
   if (body === undefined) throw new CustomSourceError(file, field, `sample file ${path} does not exist`);
-  try {
-    const whole: unknown = JSON.parse(body);
-    return Array.isArray(whole) ? whole : [whole];
-  } catch {
-    return body
-      .split('\n')
-      .map((line, i) => ({ line, i }))
-      .filter(({ line }) => line.trim() !== '')
-      .map(({ line, i }) => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch (err) {
-          throw new CustomSourceError(
-            file,
-            field,
-            `${path} line ${i + 1}: invalid JSON: ${(err as Error).message}`,
-          );
-        }
-      });
-  }
+  return sampleRecords(body, file, field, path);
 }
 
 /**

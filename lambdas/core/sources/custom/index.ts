@@ -19,6 +19,7 @@ import { timeParser } from './timestamp.js';
 
 export type { CustomSourceConfig } from './config.js';
 export { CustomSourceError, parseSourcesFile } from './config.js';
+export { sampleRecords } from './infer.js';
 
 /** What no column reads, as JSON text: nothing in a record is dropped from the table. */
 const EXTRA = 'extra';
@@ -27,6 +28,12 @@ const RESERVED = new Set([...COMMON_COLUMNS.map((c) => c.name), ...PARTITION_COL
 export interface CustomSources {
   sources: SourceModule[];
   tables: TableSchema[];
+  /**
+   * The declarations as built: an `infer: true` source's inferred columns written out as `columns`
+   * (no `infer`, no `sample`). Valid input to this module again, and building them again gives the
+   * same tables, which is how the CDK app hands a synth-time inference to the functions (deployed.ts).
+   */
+  declarations: CustomSourceConfig[];
 }
 
 export interface BuildOptions {
@@ -157,7 +164,7 @@ export function buildCustomSources(
   opts: BuildOptions,
 ): CustomSources {
   const taken = new Set(opts.builtInTables);
-  const out: CustomSources = { sources: [], tables: [] };
+  const out: CustomSources = { sources: [], tables: [], declarations: [] };
   configs.forEach((config, i) => {
     const at = (...path: (string | number)[]) => fieldPath(['sources', i, ...path]);
     if (taken.has(config.name)) {
@@ -195,6 +202,12 @@ export function buildCustomSources(
     const table = tableOf(config, columns);
     out.tables.push(table);
     out.sources.push(moduleOf(config, table, columns));
+    const { infer: _infer, sample: _sample, ...declared } = config;
+    // A path equal to the name is the default: left out, it saves room in the functions' environment.
+    const written = columns.map(({ path, ...c }) =>
+      path === undefined || path === c.name ? c : { ...c, path },
+    );
+    out.declarations.push({ ...declared, columns: written });
   });
   return out;
 }

@@ -15,7 +15,7 @@
  * earlier keep their old columns.
  */
 import type { ColumnType } from '../../schema/types.js';
-import type { CustomColumnConfig } from './config.js';
+import { type CustomColumnConfig, CustomSourceError } from './config.js';
 import { isObject } from './native.js';
 
 const ISO = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$/i;
@@ -80,4 +80,32 @@ export function inferColumns(
     });
   }
   return columns;
+}
+
+/**
+ * The example records of a sample file's text: a JSON array, one object, or NDJSON. Pure, so the
+ * local runtime and the CDK app (which infers at synth time) read a sample the same way; `file`
+ * and `field` name the sources file and its `sample` field in errors, `path` the sample itself.
+ */
+export function sampleRecords(body: string, file: string, field: string, path: string): unknown[] {
+  try {
+    const whole: unknown = JSON.parse(body);
+    return Array.isArray(whole) ? whole : [whole];
+  } catch {
+    return body
+      .split('\n')
+      .map((line, i) => ({ line, i }))
+      .filter(({ line }) => line.trim() !== '')
+      .map(({ line, i }) => {
+        try {
+          return JSON.parse(line) as unknown;
+        } catch (err) {
+          throw new CustomSourceError(
+            file,
+            field,
+            `${path} line ${i + 1}: invalid JSON: ${(err as Error).message}`,
+          );
+        }
+      });
+  }
 }
