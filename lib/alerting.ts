@@ -12,6 +12,13 @@ import { MantissaFunction } from './functions.js';
 import { acknowledgeKeyGlobs, grantKey } from './grants.js';
 import { encryptedQueue } from './queues.js';
 
+/**
+ * Receives of an outbox message before SQS moves it to the DLQ. The router is told the same number
+ * (`OUTBOX_MAX_RECEIVES`) so it dead-letters a failing delivery in the state table on the last
+ * receive, before SQS takes it away.
+ */
+export const OUTBOX_MAX_RECEIVES = 5;
+
 export interface AlertOutboxProps {
   readonly key: kms.IKey;
   /** @default Duration.minutes(1) (the router's timeout is derived from it) */
@@ -33,7 +40,7 @@ export class AlertOutbox extends Construct {
     const { queue, deadLetterQueue } = encryptedQueue(this, 'Queue', {
       key: props.key,
       visibilityTimeout: Duration.seconds(this.routerTimeout.toSeconds() * 6),
-      maxReceiveCount: 5,
+      maxReceiveCount: OUTBOX_MAX_RECEIVES,
     });
     this.queue = queue;
     this.deadLetterQueue = deadLetterQueue;
@@ -60,8 +67,8 @@ export interface AlertRoutingProps {
 }
 
 /**
- * Delivers alerts: the router consumes the outbox (partial batch failures reported, DLQ after five
- * receives) and reads destination credentials from one secret that only it may read.
+ * Delivers alerts: the router consumes the outbox (partial batch failures reported, DLQ after
+ * OUTBOX_MAX_RECEIVES receives) and reads destination credentials from one secret that only it may read.
  */
 export class AlertRouting extends Construct {
   readonly function: MantissaFunction;
@@ -91,7 +98,11 @@ export class AlertRouting extends Construct {
       timeout: props.outbox.routerTimeout,
       memorySize: 512,
       logRetention: props.logRetention,
-      environment: { ...props.environment, SECRET_ARN: this.secret.secretArn },
+      environment: {
+        ...props.environment,
+        SECRET_ARN: this.secret.secretArn,
+        OUTBOX_MAX_RECEIVES: String(OUTBOX_MAX_RECEIVES),
+      },
     });
     const fn = this.function.fn;
     this.secret.grantRead(fn);

@@ -1,9 +1,14 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { PROJECT_ROOT } from './functions.js';
 
 export interface ConsoleProps {
   /** Bucket that receives the console's S3 server access logs and CloudFront standard logs. */
@@ -24,10 +29,22 @@ export interface ConsoleProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+export interface ConsoleUploadProps {
+  /**
+   * The console's runtime configuration, written as `/config.json` (API URL, Cognito client...).
+   * Deploy-time values (tokens) are substituted when the upload runs.
+   */
+  readonly config: Record<string, string>;
+  /** Folder of the console's static files (no build step). @default `<repository>/web` */
+  readonly sourceDir?: string;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+}
+
 /**
- * The web console: the Vite build in a private bucket, served only through CloudFront (Origin
- * Access Control) with strict security headers. The build is uploaded after deployment
- * (`aws s3 sync web/dist s3://<ConsoleBucket>`).
+ * The web console: static files (`web/`) in a private bucket, served only through CloudFront
+ * (Origin Access Control) with strict security headers. `upload()` deploys the files and their
+ * configuration with the stack and invalidates the distribution.
  */
 export class Console extends Construct {
   readonly bucket: s3.Bucket;
@@ -134,6 +151,78 @@ export class Console extends Construct {
           'pass allowedCountries to restrict the console geographically.',
       });
     }
+  }
+
+  /**
+   * Uploads the console files and `config.json` on every deploy (a CDK custom resource: a Lambda
+   * function with the AWS CLI layer, no Docker) and invalidates the distribution so the new files
+   * are served at once.
+   *
+   * The upload function gets a role of its own, written here, instead of the one BucketDeployment
+   * builds: that one may `s3:DeleteObject*` (every version) on the bucket, read the whole asset
+   * bucket and invalidate any distribution. This one reads exactly the two asset zips, writes and
+   * deletes current objects of the console bucket, and invalidates this distribution only.
+   */
+  upload(props: ConsoleUploadProps): s3deploy.BucketDeployment {
+    const role = new iam.Role(this, 'UploadRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Uploads the Mantissa Log console files and invalidates its distribution',
+    });
+    // Grants BucketDeployment and the sources would add go nowhere; the policy below is the whole role.
+    const fixedRole = role.withoutPolicyUpdates();
+    const sources = [
+      s3deploy.Source.asset(props.sourceDir ?? `${PROJECT_ROOT}web`),
+      s3deploy.Source.jsonData('config.json', props.config),
+    ].map((source) => source.bind(this, { handlerRole: fixedRole }));
+
+    // Deploy-time output only (file names and CLI errors), not evidence: it goes with the stack.
+    const logGroup = new logs.LogGroup(this, 'UploadLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const statements = [
+      { actions: ['s3:GetObject'], resources: sources.map((s) => s.bucket.arnForObjects(s.zipObjectKey)) },
+      { actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] },
+      // `aws s3 sync --delete`: new files are put, files no longer in web/ deleted (a delete marker:
+      // earlier versions stay for the bucket's 30-day rollback window).
+      { actions: ['s3:PutObject', 's3:DeleteObject'], resources: [this.bucket.arnForObjects('*')] },
+      {
+        actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+        resources: [this.distribution.distributionArn],
+      },
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] },
+    ];
+    for (const statement of statements) role.addToPrincipalPolicy(new iam.PolicyStatement(statement));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+      reason:
+        'The console upload syncs the whole web/ folder into the console bucket and deletes files removed ' +
+        'from it, so it writes object names it only learns at deploy time. The bucket holds nothing but ' +
+        'the console files; the role cannot delete object versions, read other buckets or touch the lake.',
+    });
+
+    const deployment = new s3deploy.BucketDeployment(this, 'Upload', {
+      sources: sources.map((config) => ({ bind: () => config })),
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      // Browsers revalidate (ETag) on every load, so a new deploy (new API URL, new code) is seen at once.
+      cacheControl: [s3deploy.CacheControl.noCache()],
+      role: fixedRole,
+      logGroup,
+    });
+    // The custom resource runs only once its policy exists.
+    deployment.node.addDependency(role);
+    // The handler is a singleton function at stack level; its construct name is public.
+    const handler = deployment.node.findChild('CustomResourceHandler') as lambda.SingletonFunction;
+    Validations.of(Stack.of(this).node.findChild(handler.constructName)).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        "The upload function's code and Python runtime come with aws-cdk-lib's BucketDeployment and are " +
+        'tested together there; it runs only while CloudFormation deploys, on its request alone, and moves ' +
+        'to a newer runtime with the aws-cdk-lib upgrade.',
+    });
+    return deployment;
   }
 }
 

@@ -2,26 +2,39 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { OUTBOX_MAX_RECEIVES } from '../../lib/alerting.js';
 import { duckdbInstallCommand, PROJECT_ROOT } from '../../lib/functions.js';
 import { type CfnResourceJson, resourcesOf, type Synthesised, synthesise } from './synth.js';
 
 let synthesised: Synthesised;
 let template: Template;
 let functions: [string, CfnResourceJson][];
+/** The four Mantissa Log functions, without the console upload's custom-resource handler. */
+let mantissaFunctions: [string, CfnResourceJson][];
+
+/** BucketDeployment's singleton handler (lib/console.ts): Python, chosen by aws-cdk-lib. */
+const isConsoleUpload = (id: string) => id.startsWith('CustomCDKBucketDeployment');
 
 beforeAll(() => {
   synthesised = synthesise();
   template = synthesised.template;
   functions = resourcesOf(template, 'AWS::Lambda::Function');
+  mantissaFunctions = functions.filter(([id]) => !isConsoleUpload(id));
 });
 
 describe('Lambda functions', () => {
-  test('there are four (ingest, detection, alert router, API) and no CDK helper functions', () => {
-    expect(functions).toHaveLength(4);
+  test('there are four (ingest, detection, alert router, API) plus the console upload, no other CDK helper', () => {
+    expect(mantissaFunctions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'AlertingRouterFunction',
+      'ApiHandlerFunction',
+      'DetectionDetectFunction',
+      'IngestionIngestFunction',
+    ]);
+    expect(functions.filter(([id]) => isConsoleUpload(id))).toHaveLength(1);
   });
 
-  test('every function runs nodejs22.x on arm64 with active tracing and JSON logs', () => {
-    for (const [id, fn] of functions) {
+  test('every Mantissa Log function runs nodejs22.x on arm64 with active tracing and JSON logs', () => {
+    for (const [id, fn] of mantissaFunctions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
@@ -95,6 +108,16 @@ describe('Lambda functions', () => {
     );
   });
 
+  test('the router is told the outbox redrive limit from the constant the queue is built with', () => {
+    const router = functions.find(([id]) => id.startsWith('AlertingRouter'))?.[1];
+    const outbox = resourcesOf(template, 'AWS::SQS::Queue').find(
+      ([id]) => id.startsWith('OutboxQueue') && !id.includes('Dlq'),
+    )?.[1];
+    expect(OUTBOX_MAX_RECEIVES).toBe(5);
+    expect(router?.Properties.Environment.Variables.OUTBOX_MAX_RECEIVES).toBe(String(OUTBOX_MAX_RECEIVES));
+    expect(outbox?.Properties.RedrivePolicy.maxReceiveCount).toBe(OUTBOX_MAX_RECEIVES);
+  });
+
   test('only the router may read the destination secret', () => {
     const readers = resourcesOf(template, 'AWS::IAM::Policy').filter(([, policy]) =>
       (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
@@ -121,11 +144,13 @@ describe('bundling', () => {
     const manifest = JSON.parse(
       readFileSync(join(synthesised.app.outdir, 'MantissaLog.assets.json'), 'utf8'),
     ) as { files: Record<string, { source: { path: string } }> };
-    const sources = Object.values(manifest.files)
-      .map((f) => f.source.path)
-      .filter((p) => !p.endsWith('.template.json'));
+    // The functions' code assets only (the console files and CDK's own handlers are plain folders).
+    const sources = mantissaFunctions.map(([, fn]) => {
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      return manifest.files[hash]?.source.path ?? `no asset ${hash}`;
+    });
     // A bundled asset would be an asset.<hash> folder holding index.mjs; a skipped one is the project root.
-    expect(sources.length).toBeGreaterThan(0);
+    expect(sources.length).toBe(4);
     for (const source of sources) expect(source.replace(/\/$/, '')).toBe(PROJECT_ROOT.replace(/\/$/, ''));
   });
 

@@ -26,8 +26,10 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings({})).toEqual([]);
   });
 
-  test('the organisation trail and optional MFA variants have none either', () => {
-    expect(findings({ organizationId: 'o-a1b2c3d4e5', mfa: Mfa.OPTIONAL })).toEqual([]);
+  test('the organisation trail, optional MFA and alarm e-mail variants have none either', () => {
+    expect(
+      findings({ organizationId: 'o-a1b2c3d4e5', mfa: Mfa.OPTIONAL, alarmEmail: 'ops@example.com' }),
+    ).toEqual([]);
   });
 });
 
