@@ -9,7 +9,7 @@ export function openApiDocument(version: string) {
       title: 'Mantissa Log API',
       version,
       description:
-        'Alerts, read-only SQL over the lake, and rules. Every route but health needs a bearer JWT.',
+        'Alerts, read-only SQL over the lake, rules, and alert notifications (the outbox). Every route but health needs a bearer JWT.',
     },
     security: [{ bearer: [] }],
     components: {

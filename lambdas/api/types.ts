@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { z } from 'zod';
 import type { AlertStore } from '../core/alerts/store.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { Outbox } from '../core/ports/outbox.js';
 import type { QueryEngine } from '../core/ports/query-engine.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import type { NaturalLanguage } from '../core/query/natural-language.js';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   state?: StateStore;
   /** Natural-language questions and rule drafts; without it /api/v1/query answers 404. */
   nl?: () => Promise<NaturalLanguage>;
+  /** Alert notifications (SQLite locally, SQS + the state table on AWS); without it /api/v1/outbox answers 404. */
+  outbox?: Outbox;
   version: string;
 }
 

@@ -1,10 +1,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { awsEnricher, bundledGeoIp } from '../adapters/aws/alert-enrichment.js';
 import { cachedConfig } from '../adapters/aws/config-object.js';
+import { lakeTables } from '../adapters/aws/deployed-sources.js';
 import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
 import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
 import { DuckDbParquetEncoder } from '../adapters/duckdb/parquet-encoder.js';
 import type { LoadedRules } from '../adapters/local/rule-files.js';
+import type { GeoIp } from '../core/alerts/enrichment/geo.js';
 import {
   type RoutingReport,
   routeAlerts,
@@ -21,7 +24,6 @@ import type { ParquetEncoder } from '../core/ports/parquet-encoder.js';
 import type { QueryEngine } from '../core/ports/query-engine.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { RuleOverrides } from '../core/rulepack/index.js';
-import { TABLES } from '../core/schema/registry.js';
 import { shippedRules } from './rules.js';
 
 export interface DetectionHandlerDeps {
@@ -34,6 +36,10 @@ export interface DetectionHandlerDeps {
   /** Where alert notifications go (the SQS outbox on AWS), and the routes that say which. */
   outbox: Outbox;
   config: () => Promise<MantissaConfig>;
+  /** The offline country database for enrichment, where the bundle has it (see bundledGeoIp). */
+  geo?: GeoIp;
+  /** Milliseconds left in this invocation: enrichment's lake queries stop in time (alert-enrichment.ts). */
+  remainingMs?: () => number;
 }
 
 /** What one invocation reports (and logs): counts and alert ids, never evidence rows. */
@@ -55,15 +61,27 @@ const DAY_MS = 86_400_000;
  * Routes what the cycle raised into the outbox, the core step the local delivery tick runs: alerts
  * of the last 24 hours never marked routed (so an alert whose routing failed, say on an unreadable
  * configuration, is routed by the next run), then resolve messages for alerts closed since.
+ * Enrichment runs here as it does locally, between planning and enqueuing, for alerts some route
+ * sends somewhere: stored beside the alert, read by the router at delivery. An enrichment that
+ * throws is reported as a routing error and the alert is enqueued without it (routeAlerts).
  */
 async function route(deps: DetectionHandlerDeps): Promise<DetectionSummary['routing']> {
   const now = deps.clock.now();
   const since = new Date(now.getTime() - DAY_MS);
   const alerts = new AlertStore(deps.state);
+  const enrich = awsEnricher({
+    state: deps.state,
+    alerts,
+    clock: deps.clock,
+    query: deps.query,
+    tables: lakeTables().map((t) => t.name),
+    ...(deps.geo ? { geo: deps.geo } : {}),
+    ...(deps.remainingMs ? { remainingMs: deps.remainingMs } : {}),
+  });
   try {
     const config = await deps.config();
     const routed = await routeAlerts(
-      { config, outbox: deps.outbox, state: deps.state, now },
+      { config, outbox: deps.outbox, state: deps.state, now, enrich: (alert) => enrich(alert, config) },
       await unroutedAlerts(alerts, deps.state, since),
     );
     const closed = (await alerts.list({ limit: 100_000 })).filter((a) => a.updatedAt >= since.toISOString());
@@ -101,7 +119,7 @@ export function createDetectionHandler(deps: DetectionHandlerDeps) {
       clock: deps.clock,
       rules: loaded.rules.map(apply),
       sigma: { events: loaded.sigma.events.map(apply), queries: loaded.sigma.queries.map(apply) },
-      tables: TABLES.map((t) => t.name),
+      tables: lakeTables().map((t) => t.name),
       lake: { store: deps.lake, encoder: await deps.encoder() },
     });
     const summary: DetectionSummary = {
@@ -135,10 +153,13 @@ export function createDetectionHandler(deps: DetectionHandlerDeps) {
 }
 
 let fromEnv: ReturnType<typeof createDetectionHandler> | undefined;
+let invocation: Context | undefined;
 
-export const handler = async (event: ScheduledEvent): Promise<DetectionSummary> => {
+export const handler = async (event: ScheduledEvent, context?: Context): Promise<DetectionSummary> => {
+  invocation = context;
   if (!fromEnv) {
     const aws = new AwsEnvironment();
+    const geo = bundledGeoIp();
     let encoder: Promise<ParquetEncoder> | undefined;
     fromEnv = createDetectionHandler({
       state: aws.state(),
@@ -153,7 +174,7 @@ export const handler = async (event: ScheduledEvent): Promise<DetectionSummary> 
       },
       rules: () =>
         shippedRules(
-          TABLES.map((t) => t.name),
+          lakeTables().map((t) => t.name),
           'athena',
         ),
       clock: systemClock,
@@ -168,6 +189,8 @@ export const handler = async (event: ScheduledEvent): Promise<DetectionSummary> 
         60_000,
         `s3://${requireEnv('LAKE_BUCKET', aws.env)}/config/config.yaml`,
       ),
+      ...(geo ? { geo } : {}),
+      remainingMs: () => invocation?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
     });
   }
   return fromEnv(event);

@@ -51,6 +51,8 @@ export async function startLocalServer(runtime: LocalRuntime, opts: ServeOptions
       return [...sigma.events, ...sigma.queries];
     },
     state: runtime.state,
+    // The delivery loop below drains this same outbox, so a redelivered dead letter goes out at its next tick.
+    outbox: runtime.delivery().outbox,
     nl: () => {
       nl ??= localNaturalLanguage(runtime);
       return nl;
