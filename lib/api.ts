@@ -6,10 +6,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MantissaFunction } from './functions.js';
-import { acknowledgeKeyGlobs, grantKey } from './grants.js';
+import { acknowledgeKeyGlobs, grantBedrockInvoke, grantKey } from './grants.js';
 import type { LakeCatalog } from './lake-catalog.js';
 
 export interface ApiProps {
@@ -20,6 +21,8 @@ export interface ApiProps {
   readonly catalog: LakeCatalog;
   readonly lakeBucket: s3.IBucket;
   readonly stateTable: dynamodb.ITable;
+  /** The alert outbox: redelivering a dead letter (POST /api/v1/outbox/…/redeliver) sends to it. */
+  readonly outboxQueue: sqs.IQueue;
   readonly key: kms.IKey;
   readonly environment: Record<string, string>;
   /** Steady-state requests per second for the whole stage. @default 50 */
@@ -73,14 +76,14 @@ export class Api extends Construct {
     props.stateTable.grantReadWriteData(fn);
     grantKey(this.function.role, props.key, 'encrypt-decrypt');
     acknowledgeKeyGlobs(this.function.role);
-    if (props.bedrockModelArn) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-          resources: [props.bedrockModelArn],
-        }),
-      );
-    }
+    // Dead letters are records in the state table; sending one again is one SendMessage to the
+    // outbox (encrypted with the key granted above). Not grantSendMessages: the API never needs the
+    // queue's attributes or URL lookup, and never receives or deletes.
+    this.function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.outboxQueue.queueArn] }),
+    );
+    // Questions call Converse on the model (and, through an inference profile, on its model).
+    if (props.bedrockModelArn) grantBedrockInvoke(this.function.role, props.bedrockModelArn);
 
     if (props.manageCloudWatchRole ?? true) this.accountLoggingRole();
 

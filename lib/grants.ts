@@ -1,4 +1,4 @@
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -79,4 +79,43 @@ export function acknowledgeKeyGlobs(role: iam.IRole): void {
         'one deployment key, never "*".',
     });
   }
+}
+
+const BEDROCK_ARN =
+  /^arn:(aws[a-z-]*):bedrock:([a-z0-9-]+):(\d*):(foundation-model|inference-profile|application-inference-profile|provisioned-model|custom-model-deployment)\/(\S+)$/;
+
+/**
+ * Lets a role call Converse (IAM action bedrock:InvokeModel) on one model. A system-defined
+ * inference profile (`…:inference-profile/us.anthropic.claude-…`) routes each request to its
+ * foundation model in any of its regions, and Bedrock checks the role against that model too; the
+ * second statement allows it in every region, but only through this profile
+ * (bedrock:InferenceProfileArn), so the bare model cannot be called directly. Other ARNs are
+ * granted alone (an application inference profile does not name its model: grant that yourself).
+ */
+export function grantBedrockInvoke(role: iam.IRole, arn: string): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [arn] }));
+  if (Token.isUnresolved(arn)) return;
+  const m = BEDROCK_ARN.exec(arn);
+  if (!m)
+    throw new Error(
+      `bedrockModelArn ${JSON.stringify(arn)} is not a Bedrock model or inference profile ARN ` +
+        '(arn:aws:bedrock:REGION:ACCOUNT:inference-profile/ID or arn:aws:bedrock:REGION::foundation-model/ID)',
+    );
+  const [, partition, , , kind, id] = m;
+  if (kind !== 'inference-profile') return;
+  // A system profile's id is its geography (us., eu., apac., global., …) before the model id.
+  const model = `arn:${partition}:bedrock:*::foundation-model/${String(id).replace(/^[a-z-]+\./, '')}`;
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: [model],
+      conditions: { StringEquals: { 'bedrock:InferenceProfileArn': arn } },
+    }),
+  );
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${model}]`,
+    reason:
+      'A cross-region inference profile sends each request to its model in one of several regions, chosen per ' +
+      'request; the statement names that one model and allows it only through this profile (bedrock:InferenceProfileArn).',
+  });
 }

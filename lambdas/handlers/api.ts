@@ -1,16 +1,19 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { Hono } from 'hono';
 import { type APIGatewayProxyResult, handle, type LambdaEvent } from 'hono/aws-lambda';
 import { cors } from 'hono/cors';
 import { createRemoteJWKSet } from 'jose';
 import pkg from '../../package.json' with { type: 'json' };
+import { lakeTables } from '../adapters/aws/deployed-sources.js';
 import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
+import { naturalLanguageOnAws } from '../adapters/aws/natural-language.js';
+import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
 import { createApi } from '../api/app.js';
 import { createJwtVerifier } from '../api/auth.js';
 import type { ApiDeps } from '../api/types.js';
 import { AlertStore } from '../core/alerts/store.js';
 import { systemClock } from '../core/ports/clock.js';
-import { TABLES } from '../core/schema/registry.js';
 import { shippedRules } from './rules.js';
 
 /** Where a Cognito user pool publishes its signing keys, and the issuer its tokens carry. */
@@ -62,7 +65,7 @@ export const handler = async (
   if (!fromEnv) {
     // API Gateway gives up after 29 s: cancel Athena queries before that instead of leaving them running.
     const aws = new AwsEnvironment(process.env, { queryTimeoutCapMs: API_QUERY_TIMEOUT_MS });
-    const tables = TABLES.map((t) => t.name);
+    const tables = lakeTables().map((t) => t.name);
     const { issuer, jwks } = cognitoIssuer(requireEnv('AWS_REGION'), requireEnv('USER_POOL_ID'));
     const { rules, sigma } = await shippedRules(tables, 'athena');
     const state = aws.state();
@@ -81,6 +84,16 @@ export const handler = async (
         sigmaRules: async () => [...sigma.events, ...sigma.queries],
         // Rule overrides live in the state table, where the detection function reads them.
         state,
+        // Dead letters are records in the state table; redelivering sends a fresh message to the
+        // outbox queue, which the alert router consumes (the function may only send to it).
+        outbox: new SqsOutbox({
+          sqs: new SQSClient({}),
+          queueUrl: requireEnv('OUTBOX_QUEUE_URL', aws.env),
+          state,
+        }),
+        // Questions: Bedrock when deployed with -c bedrockModelArn, the offline translator after it
+        // (and alone without it); sessions and cache in the state table; estimates from S3 footers.
+        nl: naturalLanguageOnAws(aws, systemClock, tables),
         version: pkg.version,
       },
       requireEnv('CORS_ALLOWED_ORIGIN'),

@@ -1,5 +1,8 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { grantBedrockInvoke } from '../../lib/grants.js';
 import { type CfnResourceJson, resourcesOf, synthesise } from './synth.js';
 
 let template: Template;
@@ -40,6 +43,21 @@ describe('API authorisation', () => {
     for (const [id, method] of methods.filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')) {
       expect(method.Properties.RequestValidatorId, id).toBeDefined();
     }
+  });
+});
+
+describe('outbox (dead letters)', () => {
+  test('the API function may only send to the outbox queue: sqs:SendMessage, on that queue alone', () => {
+    type Statement = { Action: string | string[]; Effect: string; Resource: unknown };
+    const statements = resourcesOf(template, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('ApiHandlerRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const queues = resourcesOf(template, 'AWS::SQS::Queue').map(([id]) => id);
+    const outbox = queues.filter((id) => /^OutboxQueue[0-9A-F]{8}$/.test(id));
+    expect(outbox).toHaveLength(1);
+    expect(statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')))).toEqual([
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [outbox[0], 'Arn'] } },
+    ]);
   });
 });
 
@@ -171,3 +189,74 @@ function render(value: unknown): string {
   if (v.Ref) return `\${${v.Ref}}`;
   return JSON.stringify(value);
 }
+
+describe('natural-language questions', () => {
+  type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Condition?: unknown };
+  const apiStatements = (t: Template) =>
+    resourcesOf(t, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('ApiHandlerRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  const about = (statements: Statement[], prefix: string) =>
+    statements.filter((s) => [s.Action].flat().some((a) => a.startsWith(prefix)));
+  const PROFILE =
+    'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+  test('the estimate reads Parquet footers: lake reads are GetObject on tables/* and listing the bucket, no write', () => {
+    const lake = resourcesOf(template, 'AWS::S3::Bucket').find(([id]) =>
+      /^DataLake[0-9A-F]{8}$/.test(id),
+    )?.[0];
+    const onLake = about(apiStatements(template), 's3:').filter((s) =>
+      JSON.stringify(s.Resource).includes(`"${lake}"`),
+    );
+    expect(onLake).toEqual([
+      {
+        Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [lake, 'Arn'] },
+      },
+      {
+        Action: 's3:GetObject',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [lake, 'Arn'] }, '/tables/*']] },
+      },
+    ]);
+  });
+
+  test('without -c bedrockModelArn the API may invoke no model and has no BEDROCK_MODEL_ARN', () => {
+    expect(about(apiStatements(template), 'bedrock:')).toEqual([]);
+    const api = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiHandler'));
+    expect(api?.[1].Properties.Environment.Variables.BEDROCK_MODEL_ARN).toBeUndefined();
+  });
+
+  test('an inference profile: InvokeModel on it, and on its model in any region only through it (cdk-nag passes)', () => {
+    const withModel = synthesise({ bedrockModelArn: PROFILE }).template;
+    expect(about(apiStatements(withModel), 'bedrock:')).toEqual([
+      { Action: 'bedrock:InvokeModel', Effect: 'Allow', Resource: PROFILE },
+      {
+        Action: 'bedrock:InvokeModel',
+        Effect: 'Allow',
+        Resource: 'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': PROFILE } },
+      },
+    ]);
+    const api = resourcesOf(withModel, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ApiHandler'));
+    expect(api?.[1].Properties.Environment.Variables.BEDROCK_MODEL_ARN).toBe(PROFILE);
+  });
+
+  test('a foundation model is granted alone; anything else is refused at synth', () => {
+    const statements = (arn: string) => {
+      const stack = new Stack();
+      const role = new iam.Role(stack, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
+      grantBedrockInvoke(role, arn);
+      return Template.fromStack(stack).toJSON().Resources.RoleDefaultPolicy5FFB7DAB.Properties.PolicyDocument
+        .Statement;
+    };
+    const model = 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-pro-v1:0';
+    expect(statements(model)).toEqual([{ Action: 'bedrock:InvokeModel', Effect: 'Allow', Resource: model }]);
+    expect(() => statements('us.anthropic.claude-sonnet-4-5-20250929-v1:0')).toThrow(
+      'bedrockModelArn "us.anthropic.claude-sonnet-4-5-20250929-v1:0" is not a Bedrock model or inference profile ARN',
+    );
+  });
+});

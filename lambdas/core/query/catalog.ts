@@ -96,6 +96,14 @@ export interface CatalogSourceOptions {
   clock: Clock;
   /** How long frequent values are reused before the lake is asked again. @default 15 minutes */
   ttlMs?: number;
+  /**
+   * Read frequent values from this much recent data only (partition-pruned). Athena bills every
+   * byte and its workgroup refuses scans over its cutoff, so the whole history is no option there.
+   * @default the whole table
+   */
+  valuesWindowMs?: number;
+  /** Frequent-value queries run at once: Athena answers each in seconds, not milliseconds. @default 1 */
+  concurrency?: number;
 }
 
 /** Builds the catalog from the schema registry and the lake, and caches it for `ttlMs`. */
@@ -120,15 +128,36 @@ export class CatalogSource {
   private async build(): Promise<Catalog> {
     const dialect = this.opts.query.dialect;
     const tables = this.opts.tables.map((t) => tableEntry(t, dialect));
-    for (const table of tables) {
-      for (const expr of LOW_CARDINALITY[table.name] ?? []) {
+    const now = this.opts.clock.now();
+    const window = this.opts.valuesWindowMs;
+    const tasks = tables.flatMap((table) =>
+      (LOW_CARDINALITY[table.name] ?? []).map((expr) => async () => {
         // Names come from the constant above, never from input, so they are safe to splice.
         const result = await this.opts.query.query(
           `SELECT CAST(${expr} AS VARCHAR) AS value, count(*) AS n FROM ${table.name} WHERE ${expr} IS NOT NULL GROUP BY 1 ORDER BY n DESC, value LIMIT ${MAX_VALUES}`,
-          { maxRows: MAX_VALUES, timeoutMs: 30_000 },
+          {
+            maxRows: MAX_VALUES,
+            timeoutMs: 30_000,
+            ...(window
+              ? { scopes: [{ table: table.name, from: new Date(now.getTime() - window), to: now }] }
+              : {}),
+          },
         );
         table.frequentValues[expr] = result.rows.map((r) => ({ value: String(r.value), count: Number(r.n) }));
-      }
+      }),
+    );
+    let next = 0;
+    const worker = async () => {
+      for (let task = tasks[next++]; task; task = tasks[next++]) await task();
+    };
+    const workers = Math.max(1, Math.min(this.opts.concurrency ?? 1, tasks.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    // Filled in any order above; the version (and the prompt) must not depend on which finished first.
+    for (const table of tables) {
+      const order = LOW_CARDINALITY[table.name] ?? [];
+      table.frequentValues = Object.fromEntries(
+        order.map((expr) => [expr, table.frequentValues[expr] ?? []]),
+      );
     }
     return { dialect, tables, version: catalogVersion(tables, dialect) };
   }

@@ -13,8 +13,10 @@ import { EXPRS } from './vocabulary.js';
 const SCOPE =
   'The offline translator understands time ranges (last N hours/days, today, yesterday, this week, recently), ' +
   'filters on known CloudTrail fields (sign-ins, failures, error codes, root/IAM users/roles, services, API actions, ' +
-  'regions, accounts, IP addresses, user names, MFA, countries), counts, top-N and group-by. ' +
-  'Configure a language model (MANTISSA_LLM_PROVIDER) for other questions.';
+  'regions, accounts, IP addresses, user names, MFA, countries), counts, top-N and group-by.';
+
+/** What a person does to have other questions answered, where the offline translator runs by default. */
+export const LOCAL_MODEL_HINT = 'Configure a language model (MANTISSA_LLM_PROVIDER) for other questions.';
 
 function isIntent(value: unknown): value is Intent {
   return typeof value === 'object' && value !== null && Array.isArray((value as Intent).filters);
@@ -28,14 +30,20 @@ function isIntent(value: unknown): value is Intent {
 export class OfflineTranslator implements Translator {
   readonly name = 'offline';
 
-  /** `geo`: the offline IP-to-country database, and how answers name it. */
-  constructor(private readonly geo?: { db: GeoIp; source: string }) {}
+  /**
+   * `geo`: the offline IP-to-country database, and how answers name it. `modelHint`: how to
+   * configure a model in this runtime, told with every refusal (on AWS it is a deploy option).
+   */
+  constructor(
+    private readonly geo?: { db: GeoIp; source: string },
+    private readonly modelHint = LOCAL_MODEL_HINT,
+  ) {}
 
   async translate(input: TranslateInput): Promise<Translation> {
     const parsed = parseQuestion(input.question, input.catalog, input.now);
     if (parsed.beyond)
       throw new BeyondTranslatorError(
-        `This question is beyond the offline translator: ${parsed.beyond}. ${SCOPE}`,
+        `This question is beyond the offline translator: ${parsed.beyond}. ${SCOPE} ${this.modelHint}`,
       );
     const previous = [...input.history].reverse().find((t) => t.translator === this.name && isIntent(t.state))
       ?.state as Intent | undefined;
@@ -46,7 +54,7 @@ export class OfflineTranslator implements Translator {
       assumptions.push(`A follow-up: refines the previous question (${describe(previous)})`);
     } else if (!parsed.understood) {
       throw new BeyondTranslatorError(
-        `This question is beyond the offline translator: it found no time range, known field, count, top-N or grouping in it. ${SCOPE}`,
+        `This question is beyond the offline translator: it found no time range, known field, count, top-N or grouping in it. ${SCOPE} ${this.modelHint}`,
       );
     } else {
       intent = {
