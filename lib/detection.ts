@@ -55,6 +55,8 @@ export class Detection extends Construct {
       timeout,
       memorySize: props.memorySize ?? 2048,
       duckdb: true,
+      // Alert enrichment (run here, where alerts are routed) geolocates addresses offline.
+      geoip: true,
       reservedConcurrentExecutions: props.reservedConcurrency,
       logRetention: props.logRetention,
       environment: props.environment,

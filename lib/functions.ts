@@ -35,6 +35,13 @@ export interface MantissaFunctionProps {
    * @default false
    */
   readonly duckdb?: boolean;
+  /**
+   * Ship `geoip-country` (the offline GeoLite2 country database alert enrichment reads) next to the
+   * bundle. It is CommonJS that reads ~7 MB of data files from its own package folder, so esbuild
+   * cannot inline it; the enrichment loads it lazily and notes its absence.
+   * @default false
+   */
+  readonly geoip?: boolean;
   /** @default - no reserved concurrency (the account's unreserved pool) */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -48,9 +55,12 @@ export class MantissaFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The packages installed beside the bundle (what the function may load that esbuild did not inline). */
+  readonly installs: { duckdb: boolean; geoip: boolean };
 
   constructor(scope: Construct, id: string, props: MantissaFunctionProps) {
     super(scope, id);
+    this.installs = { duckdb: props.duckdb ?? false, geoip: props.geoip ?? false };
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -90,7 +100,7 @@ export class MantissaFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: bundlingOptions(props.duckdb ?? false),
+      bundling: bundlingOptions(this.installs),
     });
 
     // Active tracing is set on the L1 and its permissions live in a policy of their own, so the one
@@ -122,7 +132,7 @@ export class MantissaFunction extends Construct {
   }
 }
 
-function bundlingOptions(duckdb: boolean) {
+function bundlingOptions({ duckdb, geoip }: { duckdb: boolean; geoip: boolean }) {
   return {
     format: OutputFormat.ESM,
     target: 'node22',
@@ -135,13 +145,21 @@ function bundlingOptions(duckdb: boolean) {
       "import { createRequire as __mlCreateRequire } from 'node:module';const require = __mlCreateRequire(import.meta.url);",
     mainFields: ['module', 'main'],
     // The Node 22 runtime ships AWS SDK v3; keeping it out makes bundles small and cold starts fast.
-    externalModules: ['@aws-sdk/*', ...(duckdb ? DUCKDB_EXTERNALS : [])],
-    ...(duckdb ? { commandHooks: duckdbInstallHooks() } : {}),
+    externalModules: ['@aws-sdk/*', ...(duckdb ? DUCKDB_EXTERNALS : []), ...(geoip ? ['geoip-country'] : [])],
+    ...(duckdb || geoip
+      ? {
+          commandHooks: installHooks({
+            ...(duckdb ? { duckdb: duckdbVersion() } : {}),
+            ...(geoip ? { geoip: pinnedVersion('geoip-country') } : {}),
+          }),
+        }
+      : {}),
   };
 }
 
 /**
- * Installs `@duckdb/node-api` for linux/arm64 next to the bundle.
+ * Installs what esbuild cannot inline next to the bundle: `@duckdb/node-api` with its linux-arm64
+ * native binding, and `geoip-country`, which reads its data files from its own package folder.
  *
  * Why not `nodeModules: ['@duckdb/node-api']`: that option copies the project lock file into the
  * bundle folder and runs `npm ci`, which rejects a lock file that lists only the developer's platform
@@ -150,52 +168,85 @@ function bundlingOptions(duckdb: boolean) {
  * picks the right binary; a check afterwards makes a missing binary fail the build loudly instead of
  * being skipped as an absent optional dependency.
  */
-function duckdbInstallHooks(): {
+function installHooks(versions: BundleInstalls): {
   beforeBundling(): string[];
   beforeInstall(): string[];
   afterBundling(inputDir: string, outputDir: string): string[];
 } {
-  const version = duckdbVersion();
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
     // CDK runs each hook command in its own shell with the project root as working directory, so
     // this is one command that names the bundle folder explicitly (a bare `cd` would not carry over
     // and npm would write into the project).
-    afterBundling: (_inputDir: string, outputDir: string) => [duckdbInstallCommand(outputDir, version)],
+    afterBundling: (_inputDir: string, outputDir: string) => [bundleInstallCommand(outputDir, versions)],
   };
+}
+
+/** Exact versions of the packages installed beside a bundle. */
+export interface BundleInstalls {
+  duckdb?: string;
+  geoip?: string;
 }
 
 /** The shell command that installs DuckDB for linux/arm64 into `outputDir` (exported for tests). */
 export function duckdbInstallCommand(outputDir: string, version: string): string {
+  return bundleInstallCommand(outputDir, { duckdb: version });
+}
+
+/**
+ * One `npm install` of every package a bundle needs beside it (one, because a second install into
+ * the same folder would prune what the first installed), then a check per package that what the
+ * function cannot run without is there.
+ */
+export function bundleInstallCommand(outputDir: string, versions: BundleInstalls): string {
   const dir = JSON.stringify(outputDir);
-  return [
+  const specs = [
+    ...(versions.duckdb ? [`@duckdb/node-api@${versions.duckdb}`] : []),
+    ...(versions.geoip ? [`geoip-country@${versions.geoip}`] : []),
+  ];
+  const steps = [
     // Without its own package.json npm would look upwards for a project to install into.
     `printf '{"private":true}' > ${dir}/package.json`,
     [
+      // --ignore-scripts: geoip-country's scripts only refresh its database, which the pinned version carries.
       `npm install --prefix ${dir} --no-save --no-package-lock --omit=dev --ignore-scripts --no-audit --no-fund`,
       // --os/--cpu/--libc choose which optional platform package npm installs.
-      `--prefer-offline --os=linux --cpu=arm64 --libc=glibc @duckdb/node-api@${version}`,
+      `--prefer-offline --os=linux --cpu=arm64 --libc=glibc ${specs.join(' ')}`,
     ].join(' '),
-    // npm skips an optional package it cannot fetch without failing; a function without its binary
-    // must not be built.
-    `{ test -f ${dir}/node_modules/@duckdb/node-bindings-linux-arm64/package.json || ` +
-      `{ echo "@duckdb/node-bindings-linux-arm64@${version} was not installed (not published for this version?)" >&2; exit 1; }; }`,
-    // Only the arm64 binary can load in the function; any other would only add size.
-    `rm -rf ${dir}/node_modules/@duckdb/node-bindings-linux-x64* ${dir}/node_modules/@duckdb/node-bindings-darwin-*`,
-  ].join(' && ');
+  ];
+  if (versions.duckdb) {
+    steps.push(
+      // npm skips an optional package it cannot fetch without failing; a function without its binary
+      // must not be built.
+      `{ test -f ${dir}/node_modules/@duckdb/node-bindings-linux-arm64/package.json || ` +
+        `{ echo "@duckdb/node-bindings-linux-arm64@${versions.duckdb} was not installed (not published for this version?)" >&2; exit 1; }; }`,
+      // Only the arm64 binary can load in the function; any other would only add size.
+      `rm -rf ${dir}/node_modules/@duckdb/node-bindings-linux-x64* ${dir}/node_modules/@duckdb/node-bindings-darwin-*`,
+    );
+  }
+  if (versions.geoip) {
+    steps.push(
+      `{ test -f ${dir}/node_modules/geoip-country/data/geoip-country.dat || ` +
+        `{ echo "geoip-country@${versions.geoip} was installed without its data files" >&2; exit 1; }; }`,
+    );
+  }
+  return steps.join(' && ');
 }
 
 /** The exact `@duckdb/node-api` version the project depends on (bindings share it). */
 export function duckdbVersion(): string {
+  return pinnedVersion('@duckdb/node-api');
+}
+
+/** The exact version package.json pins a dependency to; a range would let bundles drift from tests. */
+export function pinnedVersion(name: string): string {
   const pkg = JSON.parse(readFileSync(`${PROJECT_ROOT}package.json`, 'utf8')) as {
     dependencies?: Record<string, string>;
   };
-  const version = pkg.dependencies?.['@duckdb/node-api'];
+  const version = pkg.dependencies?.[name];
   if (!version || !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) {
-    throw new Error(
-      `package.json must pin @duckdb/node-api to an exact version (found ${version ?? 'none'})`,
-    );
+    throw new Error(`package.json must pin ${name} to an exact version (found ${version ?? 'none'})`);
   }
   return version;
 }
