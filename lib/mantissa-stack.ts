@@ -11,6 +11,7 @@ import { DataLake, type DataLakeProps } from './data-lake.js';
 import { Detection } from './detection.js';
 import { Ingestion } from './ingestion.js';
 import { LakeCatalog } from './lake-catalog.js';
+import { Monitoring } from './monitoring.js';
 import { StateStore } from './state.js';
 
 /** Entry files of the four Lambda handlers; each exports `handler`. */
@@ -71,6 +72,8 @@ export interface MantissaStackProps extends StackProps {
   readonly bedrockModelArn?: string;
   /** SES identity ARNs alert email may be sent from (context `emailIdentityArns`, comma-separated). @default none */
   readonly emailIdentityArns?: string[];
+  /** E-mail address subscribed to the alarm topic (context `alarmEmail`). @default - no subscription */
+  readonly alarmEmail?: string;
   /** Manage API Gateway's region-wide CloudWatch role. @default true */
   readonly manageApiGatewayCloudWatchRole?: boolean;
 }
@@ -105,6 +108,8 @@ export class MantissaStack extends Stack {
       databaseName: props.databaseName,
       workgroupName: props.workgroupName,
       bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+      // Custom JSON sources (`-c sourcesFile=./sources.yaml`): a Glue table each, validated at synth.
+      sourcesFile: this.node.tryGetContext('sourcesFile'),
     });
 
     const environment: Record<string, string> = {
@@ -113,6 +118,8 @@ export class MantissaStack extends Stack {
       OUTBOX_QUEUE_URL: outbox.queue.queueUrl,
       GLUE_DATABASE: catalog.databaseName,
       ATHENA_WORKGROUP: catalog.workgroupName,
+      // The custom sources' declarations, the same value their Glue tables were built from.
+      ...catalog.environment,
     };
 
     const ingestion = new Ingestion(this, 'Ingestion', {
@@ -129,7 +136,7 @@ export class MantissaStack extends Stack {
     state.table.grantReadWriteData(ingestion.function.fn);
     outbox.queue.grantSendMessages(ingestion.function.fn);
 
-    new Detection(this, 'Detection', {
+    const detection = new Detection(this, 'Detection', {
       entry: handlers.detection,
       lakeBucket: lake.lakeBucket,
       stateTable: state.table,
@@ -141,7 +148,7 @@ export class MantissaStack extends Stack {
       logRetention,
     });
 
-    new AlertRouting(this, 'Alerting', {
+    const alerting = new AlertRouting(this, 'Alerting', {
       entry: handlers.alertRouter,
       outbox,
       stateTable: state.table,
@@ -165,6 +172,7 @@ export class MantissaStack extends Stack {
       catalog,
       lakeBucket: lake.lakeBucket,
       stateTable: state.table,
+      outboxQueue: outbox.queue,
       key: lake.key,
       environment: {
         ...environment,
@@ -175,6 +183,36 @@ export class MantissaStack extends Stack {
       bedrockModelArn: props.bedrockModelArn,
       manageCloudWatchRole: props.manageApiGatewayCloudWatchRole,
       logRetention,
+    });
+
+    // What the console reads at start (web/console.js) to find the API and sign in through Cognito.
+    web.upload({
+      config: {
+        apiUrl: api.url,
+        region: Aws.REGION,
+        userPoolId: auth.userPool.userPoolId,
+        clientId: auth.client.userPoolClientId,
+        authDomain: auth.domain.baseUrl(),
+      },
+      logRetention,
+    });
+
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      key: lake.key,
+      deadLetterQueues: {
+        'ingest-dlq': ingestion.deadLetterQueue,
+        'outbox-dlq': outbox.deadLetterQueue,
+        'detection-dlq': detection.deadLetterQueue,
+      },
+      functions: {
+        ingest: ingestion.function.fn,
+        detection: detection.function.fn,
+        router: alerting.function.fn,
+        api: api.function.fn,
+      },
+      ingestQueue: ingestion.queue,
+      stateTable: state.table,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
 
     const outputs: Record<string, { value: string; description: string }> = {
@@ -195,13 +233,17 @@ export class MantissaStack extends Stack {
       },
       AuthDomain: { value: auth.domain.baseUrl(), description: 'Cognito hosted sign-in' },
       ConsoleUrl: { value: web.origin, description: 'Web console' },
-      ConsoleBucket: { value: web.bucket.bucketName, description: 'Upload web/dist here' },
+      ConsoleBucket: {
+        value: web.bucket.bucketName,
+        description: 'Console files (web/), uploaded by each deploy',
+      },
       AthenaWorkgroup: { value: catalog.workgroupName, description: 'Athena workgroup' },
       GlueDatabase: { value: catalog.databaseName, description: 'Glue database of the lake tables' },
       StateTable: { value: state.table.tableName, description: 'DynamoDB state table' },
       OutboxQueueUrl: { value: outbox.queue.queueUrl, description: 'Alert outbox queue' },
       IngestQueueUrl: { value: ingestion.queue.queueUrl, description: 'Ingest work queue' },
       IngestDeadLetterQueueUrl: { value: ingestion.deadLetterQueue.queueUrl, description: 'Failed ingests' },
+      AlarmTopicArn: { value: monitoring.topic.topicArn, description: 'SNS topic the alarms notify' },
     };
     for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }
