@@ -7,8 +7,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localNaturalLanguage } from '../../lambdas/adapters/llm/local.js';
 import { loadCustomSources } from '../../lambdas/adapters/local/custom-sources.js';
 import { LocalRuntime } from '../../lambdas/adapters/local/runtime.js';
+import { LlmError, type LlmRequest } from '../../lambdas/core/llm/types.js';
 import { fixedClock } from '../../lambdas/core/ports/clock.js';
 import { CustomSourceError } from '../../lambdas/core/sources/custom/index.js';
 
@@ -54,6 +56,33 @@ describe('custom sources on the local runtime', () => {
     await runtime?.close();
     runtime = undefined;
     rmSync(home, { recursive: true, force: true });
+  });
+
+  it('tells the question translator about the custom tables and their columns', async () => {
+    makeHome(SOURCES_YAML);
+    runtime = new LocalRuntime(home, fixedClock(new Date('2026-11-21T08:00:00Z')));
+    const prompts: string[] = [];
+    const nl = await localNaturalLanguage(runtime, {
+      estimate: false,
+      llm: {
+        provider: 'openai',
+        model: 'test',
+        complete: async (req: LlmRequest) => {
+          prompts.push(req.system);
+          throw new LlmError('no answer from this test model', 503);
+        },
+      },
+    });
+    try {
+      await nl.ask
+        .ask({ question: 'which checkout requests failed?', principal: 'test', execute: false })
+        .catch(() => {});
+    } finally {
+      await nl.close();
+    }
+    expect(prompts.length).toBeGreaterThan(0);
+    expect(prompts[0]).toContain('checkout_api');
+    expect(prompts[0]).toContain('batch_jobs');
   });
 
   it('ingests declared and inferred sources into their own tables, queryable with SQL', async () => {

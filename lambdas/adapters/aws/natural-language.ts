@@ -11,9 +11,9 @@ import type { NaturalLanguage } from '../../core/query/natural-language.js';
 import { draftRuleOffline, draftRuleWithLlm } from '../../core/query/nl-rule.js';
 import { OfflineTranslator } from '../../core/query/offline/index.js';
 import type { Translator } from '../../core/query/translator.js';
-import { TABLES } from '../../core/schema/registry.js';
 import { BedrockClient } from '../llm/bedrock.js';
 import { LlmConfigError } from '../llm/config.js';
+import { lakeTables } from './deployed-sources.js';
 import { type AwsEnvironment, requireEnv } from './environment.js';
 import { S3ScanEstimator } from './s3-scan-estimator.js';
 
@@ -82,7 +82,7 @@ export function awsNaturalLanguage(deps: AwsNaturalLanguageDeps): NaturalLanguag
   if (llm) translators.push(new LlmTranslator(llm, ASK_MAX_ROWS));
   translators.push(new OfflineTranslator(undefined, BEDROCK_HINT));
   const catalog = new CatalogSource({
-    tables: TABLES,
+    tables: lakeTables(deps.env),
     query: deps.query,
     clock: deps.clock,
     valuesWindowMs: CATALOG_VALUES_WINDOW_MS,

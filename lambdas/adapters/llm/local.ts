@@ -49,7 +49,12 @@ export async function localNaturalLanguage(
   const translators: Translator[] = [];
   if (llm) translators.push(new LlmTranslator(llm, ASK_MAX_ROWS));
   translators.push(new OfflineTranslator(OFFLINE_GEO));
-  const catalog = new CatalogSource({ tables: TABLES, query, clock: runtime.clock });
+  // The user's custom tables too: a question may be about their application log.
+  const catalog = new CatalogSource({
+    tables: [...TABLES, ...runtime.custom.tables],
+    query,
+    clock: runtime.clock,
+  });
   const ask = new AskService({
     query,
     state: runtime.state,
