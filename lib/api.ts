@@ -67,7 +67,7 @@ export class Api extends Construct {
       // API Gateway gives up after 29 s; the function should not outlive its caller.
       timeout: Duration.seconds(29),
       memorySize: 1024,
-      duckdb: true,
+      // No DuckDB: queries run on Athena and estimates read Parquet footers from S3 (hyparquet).
       logRetention: props.logRetention,
       environment: { ...props.environment, CORS_ALLOWED_ORIGIN: props.consoleOrigin },
     });

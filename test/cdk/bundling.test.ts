@@ -1,5 +1,14 @@
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, test } from 'vitest';
-import { bundleInstallCommand, MantissaFunction, pinnedVersion } from '../../lib/functions.js';
+import {
+  bundleInstallCommand,
+  DUCKDB_EXTERNALS,
+  MantissaFunction,
+  PROJECT_ROOT,
+  pinnedVersion,
+} from '../../lib/functions.js';
+import { DEFAULT_HANDLERS } from '../../lib/mantissa-stack.js';
 import { synthesise } from './synth.js';
 
 describe('packages installed beside a bundle', () => {
@@ -43,7 +52,35 @@ describe('packages installed beside a bundle', () => {
       'Ingestion/Ingest': { duckdb: true, geoip: false },
       'Detection/Detect': { duckdb: true, geoip: true },
       'Alerting/Router': { duckdb: false, geoip: false },
-      'Api/Handler': { duckdb: true, geoip: false },
+      'Api/Handler': { duckdb: false, geoip: false },
     });
   });
+
+  test("each function installs DuckDB exactly when its handler's bundle imports it", async () => {
+    const handlers: Record<string, string> = {
+      'Ingestion/Ingest': DEFAULT_HANDLERS.ingest,
+      'Detection/Detect': DEFAULT_HANDLERS.detection,
+      'Alerting/Router': DEFAULT_HANDLERS.alertRouter,
+      'Api/Handler': DEFAULT_HANDLERS.api,
+    };
+    const { stack } = synthesise();
+    for (const fn of stack.node
+      .findAll()
+      .filter((c): c is MantissaFunction => c instanceof MantissaFunction)) {
+      const name = fn.node.path.replace(/^MantissaLog\//, '');
+      const result = await build({
+        entryPoints: [join(PROJECT_ROOT, handlers[name] as string)],
+        bundle: true,
+        write: false,
+        metafile: true,
+        platform: 'node',
+        format: 'esm',
+        outdir: '/tmp/mantissa-bundling-test',
+        external: ['@aws-sdk/*', ...DUCKDB_EXTERNALS, 'geoip-country'],
+        logLevel: 'silent',
+      });
+      const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+      expect({ [name]: fn.installs.duckdb }).toEqual({ [name]: imports.includes('@duckdb/node-api') });
+    }
+  }, 60_000);
 });
