@@ -1,21 +1,24 @@
 /**
  * Sigma conformance: converts every rule of a corpus (default ../shared/sigmahq) to DuckDB and
  * Athena SQL, and checks on generated events that DuckDB running the SQL and the in-memory matcher
- * agree, rule by rule. `npm run conformance:sigma [PATH]`.
+ * agree, rule by rule (a rule reaching into list columns on its pipeline's own table, where lists
+ * are lists). `npm run conformance:sigma [PATH]`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ConformError, rowConformer } from '../lambdas/core/schema/conform.js';
 import { TABLES } from '../lambdas/core/schema/registry.js';
-import { duckdbType, quoteIdent } from '../lambdas/core/schema/types.js';
-import type { CompileOptions } from '../lambdas/core/sigma/compile.js';
+import { type ColumnType, duckdbType, quoteIdent, type TableSchema } from '../lambdas/core/schema/types.js';
+import type { CompiledRule, CompileOptions } from '../lambdas/core/sigma/compile.js';
 import {
   compileDetection,
   compileMatcher,
   convertRules,
   detectionSql,
   fieldsOf,
+  type Pipeline,
   parseRules,
   pipelineFor,
   ruleKey,
@@ -133,6 +136,15 @@ export async function checkEquivalence(
     const values = [String(i), ...[...shape].map(([k, s]) => valueSql(ev[k], s, params))];
     await conn.run(`INSERT INTO ${EQUIVALENCE_TABLE} VALUES (${values.join(', ')})`, params);
   }
+  return compare(conn, { ...compiled, table: EQUIVALENCE_TABLE }, events);
+}
+
+/** Runs the rule's DuckDB SQL over the table's rows ("__row" numbers them) and the matcher over `events`. */
+async function compare(
+  conn: DuckDBConnection,
+  compiled: CompiledRule,
+  events: SampleEvent[],
+): Promise<Equivalence> {
   const sql = detectionSql(compiled, 'duckdb');
   const reader = await conn.runAndReadAll(`SELECT "__row" FROM (${sql}) AS q`);
   const sqlRows = new Set(reader.getRows().map((r) => Number(r[0])));
@@ -147,6 +159,82 @@ export async function checkEquivalence(
     } else result.mismatches.push({ event: ev, sql: a, matcher: b });
   });
   return result;
+}
+
+const PIPELINE_TABLE = 'sigma_rows';
+
+/**
+ * Sample values shaped to a column type where they cannot be as they are: a text tested against a
+ * whole struct (`Parameters|contains: x` on a list of name/value structs) becomes the struct's first
+ * text field, so the struct's text holds it on both sides; a single value for a list, a one-element list.
+ */
+function shapeTo(type: ColumnType): (v: unknown) => unknown {
+  if (typeof type === 'string') return (v) => v;
+  if ('list' in type) {
+    const each = shapeTo(type.list);
+    return (v) => (v === null || v === undefined ? v : (Array.isArray(v) ? v : [v]).map(each));
+  }
+  const fields = Object.entries(type.struct).map(([k, t]) => [k, shapeTo(t)] as const);
+  const text = Object.entries(type.struct).find(([, t]) => t === 'string')?.[0];
+  return (v) => {
+    if (v === null || v === undefined) return v;
+    if (typeof v !== 'object' || Array.isArray(v)) return text ? { [text]: v } : v;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(fields.map(([k, f]) => [k, f(o[k])]));
+  };
+}
+
+/** Whether a rule's fields reach into lists, which only a pipeline's schema knows of. */
+export function readsLists(rule: DetectionRule, pipeline: Pipeline, opts: CompileOptions = {}): boolean {
+  const compiled = compileDetection(rule, { ...opts, pipeline });
+  return fieldsOf(compiled.node).some((f) => f.access.kind === 'element');
+}
+
+/**
+ * The same check on the pipeline's own table, for rules whose fields reach into lists: the events
+ * (sample events, then `extraRows` in the table's shape) are conformed to the table's schema as
+ * ingest does them (an event a value of which cannot take its column's type is left out), inserted
+ * through a JSON cast, and read by the rule's DuckDB SQL and by the matcher.
+ */
+export async function checkPipelineEquivalence(
+  conn: DuckDBConnection,
+  rule: DetectionRule,
+  pipeline: Pipeline,
+  opts: Omit<CompileOptions, 'pipeline' | 'table'> = {},
+  extraRows: SampleEvent[] = [],
+  tables: readonly TableSchema[] = TABLES,
+): Promise<Equivalence> {
+  const compiled = compileDetection(rule, { ...opts, pipeline });
+  const schema = tables.find((t) => t.name === compiled.table);
+  if (!schema)
+    return { events: 0, agreements: 0, matched: 0, mismatches: [], skipped: `no table ${compiled.table}` };
+  const conformRow = rowConformer(schema.columns);
+  const events: SampleEvent[] = [];
+  const shape = shapeTo({ struct: Object.fromEntries(schema.columns.map((c) => [c.name, c.type])) });
+  for (const ev of [...sampleEvents(compiled.node), ...extraRows]) {
+    try {
+      events.push(conformRow(shape(ev) as SampleEvent));
+    } catch (err) {
+      if (!(err instanceof ConformError)) throw err;
+    }
+  }
+  const cols = [
+    `"__row" INTEGER`,
+    ...schema.columns.map((c) => `${quoteIdent(c.name)} ${duckdbType(c.type)}`),
+  ];
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${PIPELINE_TABLE} (${cols.join(', ')})`);
+  for (const [i, row] of events.entries()) {
+    // Timestamps as DuckDB reads them from JSON text (UTC, no zone suffix).
+    const json = JSON.stringify({ __row: i, ...row }, function (this: Record<string, unknown>, k, v) {
+      const raw = this[k];
+      return raw instanceof Date ? raw.toISOString().replace('T', ' ').replace('Z', '') : v;
+    });
+    await conn.run(
+      `INSERT INTO ${PIPELINE_TABLE} SELECT unnest(CAST(CAST($1 AS JSON) AS STRUCT(${cols.join(', ')})))`,
+      [json],
+    );
+  }
+  return compare(conn, { ...compiled, table: PIPELINE_TABLE }, events);
 }
 
 function walk(dir: string): string[] {
@@ -238,11 +326,17 @@ async function main(): Promise<void> {
   let checked = 0;
   const mismatches: string[] = [];
   const skipped: string[] = [];
-  for (const { rule } of perRule) {
+  let onTable = 0;
+  for (const { rule, hasPipeline, sql } of perRule) {
     if (rule.kind !== 'detection' || rule.detection.aggregation) continue;
     let eq: Equivalence;
     try {
-      eq = await checkEquivalence(conn, rule, base);
+      // Without a pipeline a dotted name is a struct path; a list field needs the table's schema.
+      const pipeline = hasPipeline && sql ? pipelineFor(rule.logsource) : undefined;
+      if (pipeline && readsLists(rule, pipeline, base)) {
+        eq = await checkPipelineEquivalence(conn, rule, pipeline, base);
+        onTable++;
+      } else eq = await checkEquivalence(conn, rule, base);
     } catch (err) {
       skipped.push(`${rule.file}: ${(err as Error).message}`);
       continue;
@@ -272,7 +366,7 @@ async function main(): Promise<void> {
   console.log(`  pipeline SQL run against the lake's empty tables: ${bound} ok, ${bindErrors.length} failed`);
   for (const e of bindErrors) console.log(`    ${e}`);
   console.log(
-    `  matcher vs DuckDB: ${agreements}/${total} events agree over ${checked} rules (${matchedRules} rules with matching events)`,
+    `  matcher vs DuckDB: ${agreements}/${total} events agree over ${checked} rules (${matchedRules} rules with matching events; ${onTable} with list fields checked on their table)`,
   );
   for (const s of skipped) console.log(`    not checked ${s}`);
   for (const m of mismatches.slice(0, 40)) console.log(`    MISMATCH ${m}`);

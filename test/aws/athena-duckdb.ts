@@ -142,7 +142,7 @@ export class DuckDbAthena {
       await this.createViews(conn);
       for (const macro of TRINO_FUNCTIONS) await conn.run(`CREATE OR REPLACE MACRO ${macro}`);
       await conn.run(`SET search_path = ${quote(`${this.opts.database},main`)}`);
-      const result = await conn.runAndReadAll(sql);
+      const result = await conn.runAndReadAll(withAnyMatch(sql));
       const types = result.columnTypes().map(String);
       // Trino has no case-sensitive identifiers: Athena's result columns are lower case, quoted or not.
       const columns = result
@@ -195,7 +195,7 @@ export class DuckDbAthena {
 /**
  * Trino functions the Athena SQL Mantissa Log generates uses (Sigma's Athena backend, fused scans)
  * that DuckDB spells differently, defined as DuckDB macros with Trino's semantics: this is the
- * peer's function library, the SQL it receives is run as sent.
+ * peer's function library, the SQL it receives is run as sent (but for any_match: withAnyMatch).
  */
 const TRINO_FUNCTIONS = [
   // Trino's JSON paths quote a key as ["a b"], DuckDB's as ."a b".
@@ -211,7 +211,52 @@ const TRINO_FUNCTIONS = [
   'to_unixtime(t) AS epoch(t)',
   'cardinality(a) AS len(a)',
   'array_join(a, sep) AS array_to_string(a, sep)',
+  // Trino's any_match over the predicate's results (see withAnyMatch): TRUE when one is TRUE, else
+  // NULL when one is NULL, else FALSE (an empty array too); NULL for a NULL array.
+  `trino_any_match(results) AS CASE WHEN results IS NULL THEN NULL WHEN list_bool_or(results) THEN TRUE
+     WHEN list_count(results) < len(results) THEN NULL ELSE FALSE END`,
 ];
+
+/**
+ * Trino's `any_match(array, x -> pred)`: a DuckDB macro cannot take a lambda argument, so the call
+ * alone is rewritten, to `trino_any_match(list_transform(array, x -> pred))`, innermost first.
+ * Quoted text is skipped, so a Sigma value that spells any_match( stays as it is.
+ */
+export function withAnyMatch(sql: string): string {
+  const calls: number[] = [];
+  scan(sql, 0, (i) => {
+    if (sql.startsWith('any_match(', i) && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) calls.push(i);
+    return false;
+  });
+  let out = sql;
+  for (const at of calls.reverse()) {
+    const open = at + 'any_match'.length;
+    const close = scan(out, open, (i, depth) => depth === 0 && out[i] === ')');
+    out = `${out.slice(0, at)}trino_any_match(list_transform${out.slice(open, close + 1)})${out.slice(close + 1)}`;
+  }
+  return out;
+}
+
+/**
+ * Walks SQL outside quoted text ('...' literals, "..." identifiers) keeping the parenthesis depth
+ * (after the character at i); the index where `stop` says so, or the length.
+ */
+function scan(sql: string, from: number, stop: (i: number, depth: number) => boolean): number {
+  let depth = 0;
+  for (let i = from; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      i = sql.indexOf(c, i + 1);
+      while (i >= 0 && sql[i + 1] === c) i = sql.indexOf(c, i + 2);
+      if (i < 0) return sql.length;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    if (stop(i, depth)) return i;
+  }
+  return sql.length;
+}
 
 function quote(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;

@@ -26,6 +26,21 @@ const PARAMS: Record<string, Record<string, unknown>> = {
   e6: { policy: { Effect: 'Deny', Weight: 2 } },
 };
 
+/** resources of each test event: elements with NULL fields, no elements, no list at all. */
+const RESOURCES: Record<string, unknown[] | undefined> = {
+  e1: [{ ARN: 'arn:aws:s3:::logs', type: 'AWS::S3::Bucket' }],
+  e2: [
+    { ARN: null, type: 'AWS::S3::Bucket' },
+    { ARN: 'arn:aws:iam::111122223333:role/ops', type: 'AWS::IAM::Role' },
+  ],
+  e3: [],
+  e5: [{ ARN: null, type: null }],
+  e6: [
+    { ARN: 'arn:aws:s3:::other', type: 'AWS::S3::Bucket' },
+    { ARN: 'arn:aws:kms:us-east-1:111122223333:key/k1', type: 'AWS::KMS::Key' },
+  ],
+};
+
 const rule = (selection: string) =>
   `title: t\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel: ${selection}\n  condition: sel\n`;
 
@@ -52,7 +67,12 @@ describe('Sigma SQL gives the same rows on DuckDB and on Athena', () => {
     const state = new SqliteStateStore(':memory:');
     const encoder = await DuckDbParquetEncoder.open();
     const records = Object.entries(PARAMS).map(([id, params]) =>
-      ctRecord({ eventID: id, eventName: 'PutBucketPolicy', requestParameters: params }),
+      ctRecord({
+        eventID: id,
+        eventName: 'PutBucketPolicy',
+        requestParameters: params,
+        ...(RESOURCES[id] ? { resources: RESOURCES[id] } : {}),
+      }),
     );
     const report = await ingestObject(
       { store, state, encoder, clock: fixedClock(new Date('2026-11-20T12:00:00Z')), sources: SOURCES },
@@ -131,6 +151,41 @@ describe('Sigma SQL gives the same rows on DuckDB and on Athena', () => {
       ['{requestParameters.policy|contains: Weight}', ['e6']],
     ] as const) {
       expect.soft(await selected(selection), selection).toEqual({ duckdb: events, athena: events });
+    }
+  });
+
+  it('the peer answers any_match as Trino: NULL when no element passes but one gives NULL, or for a NULL array', async () => {
+    const r = await athena.query(
+      `SELECT eventid, any_match(resources, r -> r.arn LIKE 'arn:aws:iam%') AS m FROM cloudtrail ORDER BY eventid`,
+    );
+    expect(r.rows.map((x) => [x.eventid, x.m])).toEqual([
+      ['e1', false],
+      ['e2', true],
+      ['e3', false],
+      ['e4', null],
+      ['e5', null],
+      ['e6', false],
+    ]);
+  });
+
+  it('a Sigma rule on a field inside a list selects the same events on both', async () => {
+    const text = (detection: string) =>
+      `title: t\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n${detection}\n`;
+    for (const [detection, events] of [
+      ["  sel: {resources.type: 'AWS::S3::Bucket'}\n  condition: sel", ['e1', 'e2', 'e6']],
+      ["  sel: {resources.ARN|startswith: 'arn:aws:iam::'}\n  condition: sel", ['e2']],
+      ['  sel: {resources.ARN: null}\n  condition: sel', ['e3', 'e4', 'e5']],
+      // e2 and e5: any_match is NULL there (a NULL ARN, no S3 one); NOT of it must still be true.
+      ["  sel: {resources.ARN|startswith: 'arn:aws:s3:::'}\n  condition: not sel", ['e2', 'e3', 'e4', 'e5']],
+    ] as const) {
+      const r = await both(
+        (d) => `SELECT eventid FROM (${sigmaSql(text(detection), d)}) AS q ORDER BY eventid`,
+      );
+      const ids = {
+        duckdb: r.duckdb.rows.map((x) => x.eventid),
+        athena: r.athena.rows.map((x) => x.eventid),
+      };
+      expect.soft(ids, detection).toEqual({ duckdb: events, athena: events });
     }
   });
 

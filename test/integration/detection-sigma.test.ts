@@ -310,3 +310,131 @@ describe('Sigma detection: real-time matcher, fused scan, thresholds, correlatio
     expect(current.rows).toEqual([{ alerts: all.length, rows: all.length + 1, states: all.length + 1 }]);
   });
 });
+
+const LIST_RULES: Record<string, string> = {
+  'kms-deletion.yml': `title: KMS key scheduled for deletion
+level: high
+logsource: {product: aws, service: cloudtrail}
+detection:
+  selection:
+    eventName: ScheduleKeyDeletion
+    resources.type: 'AWS::KMS::Key'
+  condition: selection
+`,
+  'unapproved-bucket-policy.yml': `title: Policy on a bucket outside the approved ones
+level: medium
+realtime: false
+logsource: {product: aws, service: cloudtrail}
+detection:
+  selection:
+    eventName: PutBucketPolicy
+  approved:
+    resources.ARN|startswith: 'arn:aws:s3:::approved-'
+  condition: selection and not approved
+`,
+};
+
+describe('Sigma detection on fields inside lists: the matcher at ingest, the fused scan after', () => {
+  let dir: string;
+  let encoder: DuckDbParquetEncoder;
+  let engine: DuckDbQueryEngine;
+  let state: SqliteStateStore;
+  let store: FsObjectStore;
+  let loaded: LoadedRules;
+  const clock = fixedClock(NOW);
+  const tables = TABLES.map((t) => t.name);
+  const realtime: RaiseOutcome[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mantissa-sigma-lists-'));
+    mkdirSync(join(dir, 'rules', 'aws'), { recursive: true });
+    for (const [file, text] of Object.entries(LIST_RULES))
+      writeFileSync(join(dir, 'rules', 'aws', file), text);
+    encoder = await DuckDbParquetEncoder.open();
+    state = new SqliteStateStore(join(dir, 'state.db'));
+    store = new FsObjectStore(join(dir, 'lake'));
+    engine = await DuckDbQueryEngine.open({ lakeRoot: store.root, tables: TABLES });
+    loaded = await loadRules(
+      [{ dir: join(dir, 'rules'), idPrefix: 'local/', displayPrefix: 'rules/', kind: 'mixed' }],
+      tables,
+      'duckdb',
+    );
+  });
+  afterAll(async () => {
+    await engine.close();
+    await encoder.close();
+    await state.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('raises the list rule at ingest and the scan finds the rest, each event once', async () => {
+    expect(loaded.errors).toEqual([]);
+    const kms = (eventID: string, resources: unknown[]) =>
+      ctRecord({
+        eventID,
+        eventTime: ago(30),
+        eventSource: 'kms.amazonaws.com',
+        eventName: 'ScheduleKeyDeletion',
+        resources,
+      });
+    const policy = (eventID: string, resources?: unknown[]) =>
+      ctRecord({
+        eventID,
+        eventTime: ago(20),
+        eventName: 'PutBucketPolicy',
+        ...(resources ? { resources } : {}),
+      });
+    const records = [
+      kms('k1', [{ ARN: 'arn:aws:kms:us-east-1:111122223333:key/k1', type: 'AWS::KMS::Key' }]),
+      kms('k2', []),
+      policy('p1', [{ ARN: 'arn:aws:s3:::approved-logs', type: 'AWS::S3::Bucket' }]),
+      policy('p2', [
+        { ARN: null, type: 'AWS::S3::Bucket' },
+        { ARN: 'arn:aws:s3:::data', type: 'AWS::S3::Bucket' },
+      ]),
+      policy('p3'),
+    ];
+    await ingestObject(
+      {
+        store,
+        state,
+        encoder,
+        clock,
+        sources: SOURCES,
+        realtime: new RealtimeBatch({
+          state,
+          clock,
+          rules: loaded.sigma.events,
+          onBatch: (_entry, outcome) => {
+            if (outcome instanceof Error) throw outcome;
+            realtime.push(outcome);
+          },
+        }),
+      },
+      {
+        sourceObject: 'lists.json',
+        body: Buffer.from(JSON.stringify({ Records: records })),
+        source: 'cloudtrail',
+      },
+    );
+    expect(realtime.flatMap((o) => o.raised.map((a) => [a.ruleId, a.eventIds]))).toEqual([
+      ['local/aws/kms-deletion', ['k1']],
+    ]);
+    const report = await runDetectionCycle({
+      state,
+      query: engine,
+      clock,
+      rules: loaded.rules,
+      sigma: loaded.sigma,
+      tables,
+      lake: { store, encoder },
+    });
+    expect(report.errors).toEqual([]);
+    // k1 was raised at ingest: the scan finds it already merged and raises nothing new for it.
+    expect(report.updated).toEqual([]);
+    expect(report.raised.flatMap((a) => a.eventIds.map((e) => [a.ruleId, e])).sort()).toEqual([
+      ['local/aws/unapproved-bucket-policy', 'p2'],
+      ['local/aws/unapproved-bucket-policy', 'p3'],
+    ]);
+  });
+});

@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRules } from '../../lambdas/core/sigma/index.js';
+import type { TableSchema } from '../../lambdas/core/schema/types.js';
+import { type Pipeline, parseRules, pipelineFor, schemaPipeline } from '../../lambdas/core/sigma/index.js';
 import type { DetectionRule } from '../../lambdas/core/sigma/types.js';
-import { checkEquivalence } from '../../scripts/conformance-sigma.js';
+import { checkEquivalence, checkPipelineEquivalence, readsLists } from '../../scripts/conformance-sigma.js';
 import { SHARED } from '../fixtures/shared.js';
 
 let conn: DuckDBConnection;
@@ -118,6 +119,116 @@ describe('matcher and DuckDB agree on hand-written rules', () => {
   });
 });
 
+/** A table with a list inside a list (no source has one yet): groups[].members[]. */
+const NESTED: TableSchema = {
+  name: 'nested',
+  description: 'test table',
+  timeColumn: 'ts',
+  columns: [
+    {
+      name: 'groups',
+      type: { list: { struct: { name: 'string', members: { list: 'string' } } } },
+      description: '',
+    },
+    { name: 'matrix', type: { list: { list: 'string' } }, description: '' },
+  ],
+};
+const nested = schemaPipeline({ name: 'nested', schema: NESTED, logsource: { product: 'nested' } });
+
+/**
+ * On the pipeline's own table, where lists are lists: the sample events put each value after a
+ * decoy element, share or spread a list's elements between fields, and empty the lists; `extra` rows
+ * (in the table's shape) add NULL lists and NULL elements.
+ */
+async function agreeOnTable(
+  logsource: string,
+  detection: string,
+  extra: Record<string, unknown>[] = [],
+  pipeline?: Pipeline,
+) {
+  const [rule] = parseRules(`title: L\nlogsource: ${logsource}\ndetection:\n${detection}`);
+  const d = rule as DetectionRule;
+  const p = pipeline ?? (pipelineFor(d.logsource) as Pipeline);
+  expect(readsLists(d, p)).toBe(true);
+  const eq = await checkPipelineEquivalence(conn, d, p, {}, extra, pipeline ? [NESTED] : undefined);
+  expect(eq.skipped).toBeUndefined();
+  expect(eq.mismatches).toEqual([]);
+  expect(eq.matched).toBeGreaterThan(0);
+  expect(eq.matched).toBeLessThan(eq.events);
+  return eq;
+}
+
+describe('matcher and DuckDB agree on fields inside lists, on the real table types', () => {
+  const okta = '{product: okta, service: okta}';
+  const target = (type: string | null, alternateid: string | null) => ({ type, alternateid });
+  it('okta target: any element, two tests on different elements, null, exists, not', async () => {
+    const extra = [
+      { target: null },
+      { target: [] },
+      { target: [null, target(null, null)] },
+      { target: [target('App', 'x'), target('User', 'A@CORP.example')] },
+    ];
+    await agreeOnTable(
+      okta,
+      "  sel: {target.type: User, target.alternateId|endswith: '@corp.example'}\n  condition: sel\n",
+      extra,
+    );
+    await agreeOnTable(okta, '  sel: {target.alternateId: null}\n  condition: sel\n', extra);
+    await agreeOnTable(okta, '  sel: {target.alternateId|exists: true}\n  condition: not sel\n', extra);
+    await agreeOnTable(
+      okta,
+      "  sel: {eventType: user.session.start}\n  f: {target.displayName|contains: ['Admin', 'Console']}\n  condition: sel and not f\n",
+      extra,
+    );
+  });
+  it('cloudtrail resources, a list of scalars (k8s sourceIPs), a JSON field inside elements', async () => {
+    await agreeOnTable(
+      '{product: aws, service: cloudtrail}',
+      "  sel: {resources.ARN|startswith: 'arn:aws:s3:::', resources.type|re|i: 'bucket$'}\n  condition: sel\n",
+      [
+        {
+          resources: [
+            { arn: null, type: 'AWS::S3::Bucket' },
+            { arn: 'arn:aws:s3:::b', type: null },
+          ],
+        },
+      ],
+    );
+    await agreeOnTable(
+      '{product: kubernetes, service: audit}',
+      '  sel: {sourceIPs|cidr: [10.0.0.0/8, "2001:db8::/32"]}\n  n: {sourceIPs: null}\n  condition: sel or n\n',
+      [{ sourceips: ['192.0.2.1', '2001:DB8::1'] }, { sourceips: [null] }],
+    );
+    await agreeOnTable(
+      okta,
+      "  sel: {target.detailEntry.methodTypeUsed: 'Okta Verify'}\n  condition: sel\n",
+      [{ target: [{ detailentry: '{"methodTypeUsed": "okta verify"}' }] }],
+    );
+  });
+  it('a list inside a list, a list of lists', async () => {
+    await agreeOnTable(
+      '{product: nested}',
+      '  sel: {groups.members: admin*}\n  n: {groups.members|exists: false}\n  condition: sel or n\n',
+      [
+        {
+          groups: [
+            { name: 'a', members: [] },
+            { name: 'b', members: [null, 'ADMINS'] },
+          ],
+        },
+        { groups: [null] },
+      ],
+      nested,
+    );
+    await agreeOnTable(
+      '{product: nested}',
+      "  sel: {matrix|contains: 'x'}\n  condition: not sel\n",
+      [{ matrix: [['a'], null, [null, 'X']] }, { matrix: [[], ['y']] }],
+      nested,
+    );
+  });
+});
+
 const corpus = resolve(SHARED, 'sigmahq');
 const SAMPLE = [
   'rules/cloud/aws/cloudtrail/aws_update_login_profile.yml',
@@ -134,6 +245,16 @@ describe.skipIf(!existsSync(corpus))('matcher and DuckDB agree on a sample of th
   it.each(SAMPLE)('%s', async (file) => {
     const [rule] = parseRules(readFileSync(join(corpus, file), 'utf8'), file);
     const eq = await checkEquivalence(conn, rule as DetectionRule, opts);
+    expect(eq.mismatches).toEqual([]);
+    expect(eq.matched).toBeGreaterThan(0);
+  });
+  it.each([
+    'rules/identity/okta/okta_new_behaviours_admin_console.yml',
+    'rules/cloud/gcp/audit/gcp_access_policy_deleted.yml',
+  ])('%s (fields inside lists, on its table)', async (file) => {
+    const [rule] = parseRules(readFileSync(join(corpus, file), 'utf8'), file);
+    const d = rule as DetectionRule;
+    const eq = await checkPipelineEquivalence(conn, d, pipelineFor(d.logsource) as Pipeline, opts);
     expect(eq.mismatches).toEqual([]);
     expect(eq.matched).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import type { Dialect } from './backends/dialect.js';
 import { fieldExpr, renderCondition, textExpr } from './backends/sql.js';
 import type { CompiledRule } from './compile.js';
-import { SigmaError } from './errors.js';
+import { listFieldError, SigmaError } from './errors.js';
 import type { CompareOp, CorrelationRule } from './types.js';
 
 const SYMBOL: Record<CompareOp, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '<>' };
@@ -18,6 +18,7 @@ export function renderCorrelation(rule: CorrelationRule, members: CompiledRule[]
   const valueField = rule.condition?.field;
   const agg = aggregate(rule, codes, d);
   const names = groupColumns(rule, agg.name);
+  const at = { file: rule.file, line: rule.line, field: 'correlation.group-by' };
   const selects = members.map((m, i) => {
     const ref = [m.rule.id, m.rule.name].filter((x): x is string => x !== undefined);
     const cols = [
@@ -25,10 +26,18 @@ export function renderCorrelation(rule: CorrelationRule, members: CompiledRule[]
       `${d.column([m.timeColumn])} AS ${q('event_time')}`,
     ];
     rule.groupBy.forEach((g, i) => {
-      cols.push(`${textExpr(m.field(aliasFor(rule, g, ref)), d)} AS ${q(names[i] as string)}`);
+      const f = m.field(aliasFor(rule, g, ref));
+      // An event with several targets would fall in several groups (or be counted once per element).
+      if (f.access.kind === 'element') throw listFieldError(f, 'a correlation cannot group by it', at);
+      cols.push(`${textExpr(f, d)} AS ${q(names[i] as string)}`);
     });
     if (valueField) {
       const f = m.field(aliasFor(rule, valueField, ref));
+      if (f.access.kind === 'element')
+        throw listFieldError(f, `a ${rule.type} correlation cannot take its value from it`, {
+          ...at,
+          field: 'correlation.condition.field',
+        });
       const e = rule.type === 'value_count' ? textExpr(f, d) : fieldExpr(f, d);
       cols.push(`${e} AS ${q('sigma_value')}`);
     }

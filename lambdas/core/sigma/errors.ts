@@ -1,3 +1,5 @@
+import type { FieldRef } from './ir.js';
+
 /** Where in a rule file something is: 1-based line, and the dotted path of the field. */
 export interface SigmaLocation {
   file?: string;
@@ -35,4 +37,17 @@ function formatLocation(loc: SigmaLocation): string {
   const where = [loc.file, loc.line].filter((p) => p !== undefined).join(':');
   const parts = [where, loc.field].filter((p) => p !== undefined && p !== '');
   return parts.length > 0 ? `${parts.join(' ')}: ` : '';
+}
+
+/**
+ * A field inside a list (`target.alternateId`) used where one value per event is needed: a field
+ * reference (which elements would pair up?), a correlation's group-by or value field. `what` ends
+ * the message: `a correlation cannot group by it`.
+ */
+export function listFieldError(f: FieldRef, what: string, where?: SigmaLocation): SigmaError {
+  const list = f.access.kind === 'element' ? f.access.path.join('.') : '?';
+  return new SigmaError(
+    `field '${f.sigma}' is inside the list ${list} (one value per element, not one per event): ${what}`,
+    where ?? { field: f.sigma, line: f.line },
+  );
 }

@@ -6,10 +6,17 @@ import type { Pattern } from './sigma-string.js';
  * gone by now; the pipeline has resolved field names to column expressions and keywords to fields.
  */
 
-/** How a field is reached in a row: a column and its struct fields, or keys inside a JSON text column. */
+/**
+ * How a field is reached in a row: a column and its struct fields, keys inside a JSON text column,
+ * or each element of a list. An `element` access names the list (a column and struct fields), then
+ * the field inside each element as an access of its own, relative to the element: `column` with an
+ * empty path is the element itself (a list of scalars), a further `element` a list inside it. A
+ * predicate on it holds when it holds for any element, as on multi-valued fields in Elastic or Splunk.
+ */
 export type FieldAccess =
   | { kind: 'column'; path: string[] }
-  | { kind: 'json'; path: string[]; keys: string[] };
+  | { kind: 'json'; path: string[]; keys: string[] }
+  | { kind: 'element'; path: string[]; element: FieldAccess };
 
 /** What the schema knows of a field's type; `unknown` (no pipeline) makes backends compare its text form. */
 export type FieldType =

@@ -1,7 +1,7 @@
 import { DECIMAL_RE } from './backends/dialect.js';
 import { inNetwork, parseIpv4, parseIpv6 } from './cidr.js';
-import { SigmaError } from './errors.js';
-import type { FieldRef, Node, ValueTest } from './ir.js';
+import { listFieldError, SigmaError } from './errors.js';
+import type { FieldAccess, FieldRef, Node, ValueTest } from './ir.js';
 import { foldCase, type Pattern, plainText } from './sigma-string.js';
 
 /** An event as the lake stores it: lower-case columns, structs as objects, JSON columns as JSON text. */
@@ -42,27 +42,65 @@ function compileNode(node: Node): Matcher {
         'keyword (full-text) search needs the fields to search: use a pipeline or pass keywordFields',
       );
     case 'pred': {
-      const get = getter(node.field);
-      const test = compileTest(node.test);
+      const { field, test: t } = node;
+      if (t.kind === 'fieldref' && (field.access.kind === 'element' || t.other.access.kind === 'element'))
+        throw listFieldError(
+          field.access.kind === 'element' ? field : t.other,
+          'a field reference (fieldref) cannot use it',
+        );
+      const test = compileTest(t);
+      if (field.access.kind === 'element') {
+        const some = anyElement(field.access);
+        // As the SQL backends: `null` holds when no element has a value (a missing or empty list too).
+        if (t.kind === 'null') return (row) => !some(row, (v) => v !== null && v !== undefined);
+        return (row) => some(row, (v) => test(v, row));
+      }
+      const get = getter(field);
       return (row) => test(get(row), row);
     }
   }
 }
 
+type ElementAccess = Extract<FieldAccess, { kind: 'element' }>;
+
+/** Whether `ok` holds for the value inside any element of the list (of any element, when nested). */
+function anyElement(a: ElementAccess): (from: unknown, ok: (v: unknown) => boolean) => boolean {
+  const list = reader({ kind: 'column', path: a.path });
+  const inner = a.element;
+  if (inner.kind === 'element') {
+    const nested = anyElement(inner);
+    return (from, ok) => {
+      const items = list(from);
+      return Array.isArray(items) && items.some((item) => nested(item, ok));
+    };
+  }
+  const get = reader(inner);
+  return (from, ok) => {
+    const items = list(from);
+    return Array.isArray(items) && items.some((item) => ok(get(item)));
+  };
+}
+
 export function getter(f: FieldRef): Getter {
-  const path = f.access.path;
-  const column: Getter = (row) => {
-    let v: unknown = row;
+  if (f.access.kind === 'element') throw listFieldError(f, 'it cannot be read as one value here');
+  return reader(f.access);
+}
+
+/** Reads a column (or struct field) or JSON keys, from the row or from a list element. */
+function reader(a: Exclude<FieldAccess, ElementAccess>): (from: unknown) => unknown {
+  const path = a.path;
+  const column = (from: unknown) => {
+    let v: unknown = from;
     for (const p of path) {
       if (v === null || typeof v !== 'object') return undefined;
       v = (v as Record<string, unknown>)[p];
     }
     return v;
   };
-  if (f.access.kind === 'column') return column;
-  const keys = f.access.keys;
-  return (row) => {
-    const text = column(row);
+  if (a.kind === 'column') return column;
+  const keys = a.keys;
+  return (from) => {
+    const text = column(from);
     if (typeof text !== 'string') return undefined;
     let v = parseJson(text);
     for (const k of keys) {

@@ -1,4 +1,4 @@
-import { SigmaError } from './errors.js';
+import { listFieldError, SigmaError } from './errors.js';
 import { type FieldRef, mapTree, type Node, or } from './ir.js';
 import { normalise, parseSigmaString, type StringToken } from './sigma-string.js';
 
@@ -13,8 +13,18 @@ export function mapFields(node: Node, field: (name: string) => FieldRef, keyword
   };
   return mapTree(node, (n) => {
     if (n.kind === 'pred') {
-      if (n.test.kind === 'fieldref')
-        return { ...n, field: map(n.field), test: { ...n.test, other: map(n.test.other) } };
+      if (n.test.kind === 'fieldref') {
+        const [field, other] = [map(n.field), map(n.test.other)];
+        // Which element of a list would pair with which value is not defined: refused at compile time.
+        for (const [f, raw] of [
+          [field, n.field],
+          [other, n.test.other],
+        ] as const) {
+          if (f.access.kind === 'element')
+            throw listFieldError({ ...f, line: raw.line }, 'a field reference (fieldref) cannot use it');
+        }
+        return { ...n, field, test: { ...n.test, other } };
+      }
       return { ...n, field: map(n.field) };
     }
     if (n.kind === 'keyword') {

@@ -1,4 +1,4 @@
-import type { FieldRef, Node, ValueTest } from './ir.js';
+import type { FieldAccess, FieldRef, Node, ValueTest } from './ir.js';
 import { compileRegex, patternMatcher } from './matcher.js';
 import { foldCase, type Pattern } from './sigma-string.js';
 
@@ -15,11 +15,14 @@ export function sampleEvents(node: Node, maxBranches = 6): SampleEvent[] {
   const out: SampleEvent[] = [];
   const seen = new Set<string>();
   const push = (env: Env) => {
-    const ev = toEvent(env);
-    const key = JSON.stringify(ev);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(ev);
+    for (const layout of LAYOUTS) {
+      // Without lists every layout gives the same event, which is kept once.
+      const ev = toEvent(env, layout);
+      const key = JSON.stringify(ev);
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(ev);
+      }
     }
   };
   for (let choice = 0; choice < maxBranches; choice++) {
@@ -202,17 +205,54 @@ function regexSample(source: string, flags: string): string {
   return 'no~match';
 }
 
-function toEvent(env: Env): SampleEvent {
+/**
+ * How values inside lists are laid out: each after a decoy element (empty, or null in a list of
+ * scalars), so only a test of every element finds it; `shared` puts a list's fields in one element,
+ * `spread` each in its own (any-element tests still find them, as Elastic's do), `empty` leaves
+ * the lists empty.
+ */
+type Layout = 'shared' | 'spread' | 'empty';
+const LAYOUTS: readonly Layout[] = ['shared', 'spread', 'empty'];
+
+function toEvent(env: Env, layout: Layout): SampleEvent {
   const ev: SampleEvent = {};
-  for (const { field, value } of env.values()) {
-    const path = field.access.kind === 'column' ? field.access.path : [...field.access.path];
-    let obj = ev;
-    for (const p of path.slice(0, -1)) {
-      const next = obj[p];
-      if (next === null || typeof next !== 'object') obj[p] = {};
-      obj = obj[p] as SampleEvent;
-    }
-    obj[path[path.length - 1] as string] = value;
-  }
+  let n = 0;
+  for (const { field, value } of env.values()) place(ev, field.access, value, layout, 1 + n++);
   return ev;
+}
+
+function place(at: SampleEvent, a: FieldAccess, value: unknown, layout: Layout, own: number): void {
+  if (a.kind !== 'element') {
+    const path = a.kind === 'json' ? [...a.path, ...a.keys] : a.path;
+    const obj = objectAt(at, path.slice(0, -1));
+    obj[path[path.length - 1] as string] = value;
+    return;
+  }
+  // An empty path: `at` is itself the list (an element of a list of lists).
+  let list = at as unknown as unknown[];
+  if (a.path.length > 0) {
+    const parent = objectAt(at, a.path.slice(0, -1));
+    const key = a.path[a.path.length - 1] as string;
+    if (!Array.isArray(parent[key])) parent[key] = [];
+    list = parent[key] as unknown[];
+  }
+  if (layout === 'empty') return;
+  const slot = layout === 'spread' ? own : 1;
+  const inner = a.element;
+  const itself = inner.path.length === 0;
+  const scalar = itself && inner.kind === 'column';
+  while (list.length <= slot) list.push(scalar ? null : itself ? [] : {});
+  if (scalar) list[slot] = value;
+  else place(list[slot] as SampleEvent, inner, value, layout, own);
+}
+
+/** The object at `path` under `obj`, made (replacing any scalar) where missing. */
+function objectAt(obj: SampleEvent, path: string[]): SampleEvent {
+  let o = obj;
+  for (const p of path) {
+    const next = o[p];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) o[p] = {};
+    o = o[p] as SampleEvent;
+  }
+  return o;
 }

@@ -1,6 +1,6 @@
 import type { Network } from '../cidr.js';
 import { DECIMAL_RE, type Dialect, jsonPath } from './dialect.js';
-import { ipv4InNetwork, ipv6InNetwork, standardSql, standardStr } from './standard.js';
+import { ipv4InNetwork, ipv6InNetwork, standardList, standardSql, standardStr } from './standard.js';
 
 const str = standardStr;
 const regexLike = (e: string, source: string) => `regexp_like(${e}, ${str(source)})`;
@@ -14,6 +14,9 @@ export const athena: Dialect = {
   ...standardSql,
   name: 'athena',
   json: (path, keys) => json(standardSql.column(path), str(jsonPath(keys, jsonKey))),
+  elementJson: (v, path, keys) => json(standardSql.elementColumn(v, path), str(jsonPath(keys, jsonKey))),
+  // any_match is NULL for a NULL list, and when no element passes but one gives NULL: COALESCE.
+  anyElement: (list, v, pred) => `COALESCE(any_match(${standardList(list)}, ${v} -> ${pred}), FALSE)`,
   regex: regexLike,
   isDecimal: (e) => `regexp_like(${e}, ${str(DECIMAL_RE)})`,
   contains: (e, p) => `strpos(${e}, ${p}) > 0`,

@@ -16,6 +16,9 @@ function str(s: string): string {
   return `'${body}'`;
 }
 
+const json = (e: string, keys: string[]) =>
+  `JSON_VALUE(${e}, ${str(jsonPath(keys, (k) => `."${k.replaceAll('"', '\\"')}"`))})`;
+
 const hex = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
 
 /** BigQuery: native NET functions for networks, RE2 regular expressions. */
@@ -27,8 +30,15 @@ export const bigquery: Dialect = {
   lower: (e) => `LOWER(${e})`,
   text: (e) => `CAST(${e} AS STRING)`,
   column: (path) => path.map(quoteIdent).join('.'),
-  json: (path, keys) =>
-    `JSON_VALUE(${path.map(quoteIdent).join('.')}, ${str(jsonPath(keys, (k) => `."${k.replaceAll('"', '\\"')}"`))})`,
+  json: (path, keys) => json(path.map(quoteIdent).join('.'), keys),
+  // The variable is unquoted (`_x1`): an alias that no column name can be, as lake columns start with a letter.
+  elementColumn: (v, path) => [v, ...path.map(quoteIdent)].join('.'),
+  elementJson: (v, path, keys) => json([v, ...path.map(quoteIdent)].join('.'), keys),
+  // EXISTS is never NULL: a NULL or empty array unnests to no rows.
+  anyElement: (list, v, pred) => {
+    const at = [...(list.outer === undefined ? [] : [list.outer]), ...list.path.map(quoteIdent)].join('.');
+    return `EXISTS(SELECT 1 FROM UNNEST(${at}) AS ${v} WHERE ${pred})`;
+  },
   trueExpr: 'TRUE',
   falseExpr: 'FALSE',
   // BigQuery's LIKE escapes with backslash and has no ESCAPE clause.

@@ -18,6 +18,17 @@ export interface Dialect {
   column(path: string[]): string;
   /** Text at `keys` inside the JSON text at `path`: scalars as text, objects as JSON text where possible. */
   json(path: string[], keys: string[]): string;
+  /** Inside a list: fields of the element bound to variable `v` (no fields: the element itself). */
+  elementColumn(v: string, path: string[]): string;
+  /** Inside a list: text at `keys` inside the JSON text at field `path` of the element bound to `v`. */
+  elementJson(v: string, path: string[], keys: string[]): string;
+  /**
+   * TRUE when `pred`, reading an element as variable `v`, is TRUE for some element of the list at
+   * `list.path` (a column and its struct fields, or fields of the outer element `list.outer`), and
+   * FALSE otherwise, a NULL or empty list included: never NULL, so NOT over it needs no guard.
+   * Undefined when the dialect cannot iterate a list.
+   */
+  anyElement?(list: ListAt, v: string, pred: string): string;
   trueExpr: string;
   falseExpr: string;
   /** `e LIKE pattern`, the pattern already escaped with escapeLike. */
@@ -41,6 +52,12 @@ export interface Dialect {
   epochSeconds(ts: string): string;
   /** Rule codes ordered by time and concatenated, for temporal_ordered. */
   orderedCodes(code: string, ts: string): string;
+}
+
+/** Where a list is: `path` from the row, or from the element bound to variable `outer` (nested lists). */
+export interface ListAt {
+  path: string[];
+  outer?: string;
 }
 
 /** `$.a.b`, quoting keys that are not plain identifiers in the dialect's style. */

@@ -1,7 +1,7 @@
 import type { Network } from '../cidr.js';
 import { SigmaError } from '../errors.js';
 import { DECIMAL_RE, type Dialect, jsonPath } from './dialect.js';
-import { ipv4InNetwork, ipv6InNetwork, standardSql, standardStr } from './standard.js';
+import { ipv4InNetwork, ipv6InNetwork, standardList, standardSql, standardStr } from './standard.js';
 
 const str = standardStr;
 const regexMatches = (e: string, source: string) => `regexp_matches(${e}, ${str(source)})`;
@@ -12,11 +12,18 @@ function jsonKey(k: string): string {
   return `."${k}"`;
 }
 
+const json = (e: string, keys: string[]) => `json_extract_string(${e}, ${str(jsonPath(keys, jsonKey))})`;
+
 /** DuckDB (the local engine): RE2 regular expressions, lambdas for the IPv6 arithmetic. */
 export const duckdb: Dialect = {
   ...standardSql,
   name: 'duckdb',
-  json: (path, keys) => `json_extract_string(${standardSql.column(path)}, ${str(jsonPath(keys, jsonKey))})`,
+  json: (path, keys) => json(standardSql.column(path), keys),
+  elementJson: (v, path, keys) => json(standardSql.elementColumn(v, path), keys),
+  // list_bool_or skips NULLs and is NULL for a NULL or empty list: COALESCE makes that FALSE.
+  // Python-style lambdas: DuckDB 1.3 deprecated `x -> ...`, which 2.0 disables by default.
+  anyElement: (list, v, pred) =>
+    `COALESCE(list_bool_or(list_transform(${standardList(list)}, lambda ${v}: ${pred})), FALSE)`,
   regex: regexMatches,
   isDecimal: (e) => `regexp_matches(${e}, ${str(DECIMAL_RE)})`,
   contains: (e, p) => `contains(${e}, ${p})`,
@@ -32,6 +39,6 @@ function cidr(e: string, net: Network): string {
   const l = `lower(${e})`;
   const groups = `len(regexp_extract_all(${l}, '[0-9a-f]+'))`;
   const expanded = `regexp_replace(replace(${l}, '::', ':' || repeat('0:', greatest(0, 8 - ${groups}))), '^:|:$', '', 'g')`;
-  const hex = `array_to_string(list_transform(string_split(${expanded}, ':'), g -> lpad(g, 4, '0')), '')`;
+  const hex = `array_to_string(list_transform(string_split(${expanded}, ':'), lambda g: lpad(g, 4, '0')), '')`;
   return ipv6InNetwork(l, hex, net, regexMatches);
 }

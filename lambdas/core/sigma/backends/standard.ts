@@ -1,5 +1,5 @@
 import { IPV4_RE, IPV6_RE, type Network } from '../cidr.js';
-import { type Dialect, escapeLikeBackslash, formatNumber, sqlString } from './dialect.js';
+import { type Dialect, escapeLikeBackslash, formatNumber, type ListAt, sqlString } from './dialect.js';
 import { ipv4Range, ipv6Prefixes } from './net.js';
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -18,6 +18,10 @@ export const standardSql = {
   lower: (e: string) => `lower(${e})`,
   text: (e: string) => `CAST(${e} AS VARCHAR)`,
   column: (path: string[]) => path.map(quoteIdent).join('.'),
+  // The variable stays unquoted: the compiler names it `_x<depth>`, which no lake column is (they
+  // start with a letter), so it cannot be mistaken for a column: DuckDB binds a lambda parameter
+  // that shares a column's name to the column.
+  elementColumn: (v: string, path: string[]) => [v, ...path.map(quoteIdent)].join('.'),
   trueExpr: 'TRUE',
   falseExpr: 'FALSE',
   like: (e: string, p: string) => `${e} LIKE ${p} ESCAPE '\\'`,
@@ -27,6 +31,13 @@ export const standardSql = {
   startsWith: (e: string, p: string) => `starts_with(${e}, ${p})`,
   wrapFalse: (e: string) => `COALESCE(${e}, FALSE)`,
 } satisfies Partial<Dialect>;
+
+/** The list expression: a column path, or fields of an outer element. */
+export function standardList(list: ListAt): string {
+  return list.outer === undefined
+    ? standardSql.column(list.path)
+    : standardSql.elementColumn(list.outer, list.path);
+}
 
 /** IPv4 membership by arithmetic on the octets, after a shape check with the dialect's regex function. */
 export function ipv4InNetwork(e: string, net: Network, regex: NonNullable<Dialect['regex']>): string {

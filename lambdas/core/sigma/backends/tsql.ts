@@ -14,8 +14,9 @@ function str(s: string): string {
 const jsonKey = (k: string) => `."${k.replaceAll('"', '\\"')}"`;
 
 /**
- * Synapse T-SQL. Synapse has no struct type, so nested fields are JSON text read with JSON_VALUE,
- * no regular-expression predicate (the 're' modifier is refused), and no IPv6 arithmetic.
+ * Synapse T-SQL. Synapse has no struct type, so nested fields are JSON text read with JSON_VALUE
+ * and lists JSON arrays read with OPENJSON, no regular-expression predicate (the 're' modifier is
+ * refused), and no IPv6 arithmetic.
  */
 export const tsql: Dialect = {
   name: 'tsql',
@@ -30,6 +31,23 @@ export const tsql: Dialect = {
       : `JSON_VALUE(${quoteIdent(path[0] as string)}, ${str(jsonPath(path.slice(1), jsonKey))})`,
   json: (path, keys) =>
     `JSON_VALUE(${quoteIdent(path[0] as string)}, ${str(jsonPath([...path.slice(1), ...keys], jsonKey))})`,
+  // A list is a JSON array in the same text; OPENJSON gives a row per element, [value] holding a
+  // scalar's text or an object's JSON text. EXISTS is never NULL (a NULL document gives no rows).
+  elementColumn: (v, path) =>
+    path.length === 0
+      ? `${quoteIdent(v)}.[value]`
+      : `JSON_VALUE(${quoteIdent(v)}.[value], ${str(jsonPath(path, jsonKey))})`,
+  elementJson: (v, path, keys) =>
+    `JSON_VALUE(${quoteIdent(v)}.[value], ${str(jsonPath([...path, ...keys], jsonKey))})`,
+  anyElement: (list, v, pred) => {
+    const [doc, rest] =
+      list.outer === undefined
+        ? [quoteIdent(list.path[0] as string), list.path.slice(1)]
+        : [`${quoteIdent(list.outer)}.[value]`, list.path];
+    const items =
+      rest.length === 0 ? `OPENJSON(${doc})` : `OPENJSON(${doc}, ${str(jsonPath(rest, jsonKey))})`;
+    return `EXISTS (SELECT 1 FROM ${items} AS ${quoteIdent(v)} WHERE ${pred})`;
+  },
   trueExpr: '1 = 1',
   falseExpr: '1 = 0',
   like: (e, p) => `${e} LIKE ${p} ESCAPE '\\'`,

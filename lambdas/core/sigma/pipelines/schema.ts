@@ -23,7 +23,9 @@ function scalarType(t: ColumnType): FieldType {
  * A pipeline derived from a table schema: a Sigma field's first dotted segment names a column
  * (matched case-insensitively, since columns are the source's field names lower-cased), further
  * segments walk struct fields (also lower-cased) and, once a JSON text column is reached, become
- * JSON keys with their original case (the JSON keeps the provider's spelling).
+ * JSON keys with their original case (the JSON keeps the provider's spelling). A list on the way
+ * makes the rest of the path apply to each of its elements (`target.alternateId`: the alternateid
+ * of any target), and a list named as the whole field is tested element by element too.
  */
 export function schemaPipeline(opts: SchemaPipelineOptions): Pipeline {
   const columns = new Map(opts.schema.columns.map((c) => [c.name.toLowerCase(), c]));
@@ -36,26 +38,44 @@ export function schemaPipeline(opts: SchemaPipelineOptions): Pipeline {
     const col = columns.get((head ?? '').toLowerCase());
     if (!col)
       throw new SigmaError(`field '${sigma}' is not a column of table ${opts.schema.name}`, { field: sigma });
-    const path = [col.name];
-    let type: ColumnType = col.type;
-    for (let i = 0; i < rest.length; i++) {
+    return { sigma, ...reach(sigma, [col.name], col.type, rest, '') };
+  };
+
+  /**
+   * Walks `rest` from a value of type `type` found at `start`; `shown` is how messages name where the
+   * walk began (`target[]` inside the elements of target), since `start` is relative to an element.
+   */
+  const reach = (
+    sigma: string,
+    start: string[],
+    startType: ColumnType,
+    rest: string[],
+    shown: string,
+  ): Pick<FieldRef, 'access' | 'type'> => {
+    const path = [...start];
+    const named = () => [shown, ...path].filter((x) => x !== '').join('.');
+    let type = startType;
+    let i = 0;
+    for (; i < rest.length; i++) {
       const seg = rest[i] as string;
-      if (type === 'json')
-        return { sigma, access: { kind: 'json', path, keys: rest.slice(i) }, type: 'json' };
-      if (typeof type === 'string' || 'list' in type) {
-        const why =
-          typeof type === 'string' ? `${path.join('.')} is a ${type}` : `${path.join('.')} is a list`;
-        throw new SigmaError(`field '${sigma}' cannot be reached in table ${opts.schema.name}: ${why}`, {
-          field: sigma,
-        });
-      }
+      const here = named();
+      if (type === 'json') return { access: { kind: 'json', path, keys: rest.slice(i) }, type: 'json' };
+      if (typeof type !== 'string' && 'list' in type) break;
+      if (typeof type === 'string')
+        throw new SigmaError(
+          `field '${sigma}' cannot be reached in table ${opts.schema.name}: ${here} is a ${type}`,
+          { field: sigma },
+        );
       const entry = Object.entries(type.struct).find(([k]) => k.toLowerCase() === seg.toLowerCase());
-      if (!entry)
-        throw new SigmaError(`field '${sigma}': ${path.join('.')} has no field '${seg}'`, { field: sigma });
+      if (!entry) throw new SigmaError(`field '${sigma}': ${here} has no field '${seg}'`, { field: sigma });
       path.push(entry[0]);
       type = entry[1];
     }
-    return { sigma, access: { kind: 'column', path }, type: scalarType(type) };
+    if (typeof type !== 'string' && 'list' in type) {
+      const inner = reach(sigma, [], type.list, rest.slice(i), `${named()}[]`);
+      return { access: { kind: 'element', path, element: inner.access }, type: inner.type };
+    }
+    return { access: { kind: 'column', path }, type: scalarType(type) };
   };
 
   const keywordFields: FieldRef[] = [];
