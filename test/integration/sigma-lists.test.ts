@@ -166,4 +166,41 @@ describe('Sigma fields inside lists: DuckDB over the lake and the matcher, exact
   ])('cloudtrail resources: %s', async (_name, detection, want) => {
     expect(await selected(CT, detection, 'eventid')).toEqual({ sql: want, matcher: want });
   });
+
+  it.each([
+    [
+      'a list of objects named whole searches every field of every element',
+      "  sel: {resources|contains: 'AWS::IAM'}\n  condition: sel",
+      ['c2'],
+    ],
+    [
+      'the match may be in any field (account id, or inside an ARN)',
+      "  sel: {resources|contains: '111122223333'}\n  condition: sel",
+      ['c1', 'c2'],
+    ],
+    [
+      'not: no field of any resource names S3',
+      "  sel: {resources|contains: 's3'}\n  condition: not sel",
+      ['c3', 'c4', 'c5'],
+    ],
+    [
+      'null is about the objects themselves: c5 has one, its fields empty',
+      '  sel: {resources: null}\n  condition: sel',
+      ['c3', 'c4'],
+    ],
+  ])('cloudtrail resources as objects: %s', async (_name, detection, want) => {
+    expect(await selected(CT, detection, 'eventid')).toEqual({ sql: want, matcher: want });
+  });
+
+  it('an object named whole is searched field by field, in every dialect (Athena cannot cast a row to text)', () => {
+    const text =
+      "title: t\nlogsource: {product: okta, service: okta}\ndetection:\n  sel: {actor|contains: 'admin'}\n  condition: sel\n";
+    for (const dialect of ['duckdb', 'athena', 'bigquery'] as const) {
+      const r = convertRule(text, { dialect });
+      if (!('sql' in r)) throw new Error(r.error);
+      expect(r.sql, dialect).not.toMatch(/CAST\("?actor"? AS/i);
+      expect(r.sql, dialect).toMatch(/alternateid/);
+      expect(r.sql, dialect).toMatch(/displayname/);
+    }
+  });
 });

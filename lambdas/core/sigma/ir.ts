@@ -36,6 +36,13 @@ export interface FieldRef {
   type: FieldType;
   /** Line of the detection item that names it, for errors raised after parsing. */
   line?: number;
+  /**
+   * For a struct (an object of fixed shape): its leaf fields. A value test on the struct holds when
+   * it holds for any of them (`Parameters|contains: x` searches every field of each parameter), the
+   * same in every engine; the struct's text form differs between them (Athena cannot even cast a
+   * row to text).
+   */
+  leaves?: FieldRef[];
 }
 
 export type CompareOperator = 'gt' | 'gte' | 'lt' | 'lte';

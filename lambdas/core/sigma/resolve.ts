@@ -25,7 +25,13 @@ export function mapFields(node: Node, field: (name: string) => FieldRef, keyword
         }
         return { ...n, field, test: { ...n.test, other } };
       }
-      return { ...n, field: map(n.field) };
+      const mapped = map(n.field);
+      // A value test on an object searches its fields; only null/exists is about the object itself.
+      if (mapped.leaves && n.test.kind !== 'null') {
+        const test = n.test;
+        return or(mapped.leaves.map((leaf): Node => ({ kind: 'pred', field: leaf, test })));
+      }
+      return { ...n, field: mapped };
     }
     if (n.kind === 'keyword') {
       if (!keywordFields) return n;

@@ -38,7 +38,27 @@ export function schemaPipeline(opts: SchemaPipelineOptions): Pipeline {
     const col = columns.get((head ?? '').toLowerCase());
     if (!col)
       throw new SigmaError(`field '${sigma}' is not a column of table ${opts.schema.name}`, { field: sigma });
-    return { sigma, ...reach(sigma, [col.name], col.type, rest, '') };
+    const found: FieldRef = { sigma, ...reach(sigma, [col.name], col.type, rest, '') };
+    if (found.type === 'struct') found.leaves = leavesOf(target, col.type, rest);
+    return found;
+  };
+
+  /** Every scalar (or JSON) field under a struct, reached the way `resolve` reaches a field. */
+  const leavesOf = (target: string, columnType: ColumnType, rest: string[]): FieldRef[] => {
+    let type = columnType;
+    for (const seg of rest) {
+      while (typeof type !== 'string' && 'list' in type) type = type.list;
+      if (typeof type === 'string') return [];
+      const entry = Object.entries(type.struct).find(([k]) => k.toLowerCase() === seg.toLowerCase());
+      if (!entry) return [];
+      type = entry[1];
+    }
+    while (typeof type !== 'string' && 'list' in type) type = type.list;
+    if (typeof type === 'string') return [];
+    return Object.keys(type.struct).flatMap((field) => {
+      const leaf = resolve(`${target}.${field}`);
+      return leaf.type === 'struct' ? (leaf.leaves ?? []) : [leaf];
+    });
   };
 
   /**
