@@ -194,6 +194,46 @@ describe('POST /api/v1/query and the ask pipeline on a real local server', () =>
     expect((await query.query('SELECT count(*) AS n FROM cloudtrail')).rows).toEqual([{ n: 8 }]);
   });
 
+  it('a failed cost estimate stops the question without repair rounds: the SQL is not at fault', async () => {
+    const query = await runtime.query();
+    let calls = 0;
+    const model: LlmClient = {
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+      complete: async () => {
+        calls += 1;
+        return {
+          output: { sql: 'SELECT count(*) AS n FROM cloudtrail', explanation: 'e', assumptions: [] },
+          usage: { inputTokens: 10, outputTokens: 5 },
+          costUsd: 0,
+          provider: 'openai',
+          model: 'gpt-4.1-mini',
+          attempts: 1,
+        };
+      },
+    };
+    const service = new AskService({
+      query,
+      state: runtime.state,
+      clock: runtime.clock,
+      catalog: new CatalogSource({ tables: TABLES, query, clock: runtime.clock }),
+      tables: runtime.tables,
+      translators: [new LlmTranslator(model, 10_000)],
+      estimator: {
+        estimate: async () => {
+          throw new Error('tables/cloudtrail/x.parquet: not a Parquet file (no PAR1 at its end)');
+        },
+      },
+    });
+    await expect(service.ask({ question: 'how many events?', principal: 'p' })).rejects.toMatchObject({
+      code: 'estimate_failed',
+      message:
+        'the cost estimate failed, so the query did not run: tables/cloudtrail/x.parquet: not a Parquet file (no PAR1 at its end)',
+    });
+    // One translation, no repair round: a model cannot fix the lake.
+    expect(calls).toBe(1);
+  });
+
   it('asks for confirmation above the cost threshold instead of running', async () => {
     const query = await runtime.query();
     const estimator = await DuckDbScanEstimator.open(runtime.store.root);

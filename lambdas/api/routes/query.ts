@@ -21,6 +21,7 @@ const STATUS = {
   beyond: 400,
   rejected: 400,
   query_failed: 400,
+  estimate_failed: 502,
   not_found: 404,
   timeout: 504,
   llm: 502,
@@ -47,7 +48,8 @@ export const queryRoutes: RouteModule = {
         if (!(err instanceof AskError)) throw err;
         const code =
           err.code === 'timeout' ? 'timeout' : err.code === 'not_found' ? 'not_found' : 'bad_request';
-        if (err.code === 'llm') return apiError(c, 502, 'internal', err.message);
+        if (err.code === 'llm' || err.code === 'estimate_failed')
+          return apiError(c, 502, 'internal', err.message);
         return apiError(c, STATUS[err.code], code, err.message);
       }
       const csv = body.data.format === 'csv' || (c.req.header('accept') ?? '').includes('text/csv');

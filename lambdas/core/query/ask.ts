@@ -73,7 +73,14 @@ export interface AskAnswer {
 export class AskError extends Error {
   override readonly name = 'AskError';
   constructor(
-    readonly code: 'beyond' | 'rejected' | 'query_failed' | 'timeout' | 'not_found' | 'llm',
+    readonly code:
+      | 'beyond'
+      | 'rejected'
+      | 'query_failed'
+      | 'estimate_failed'
+      | 'timeout'
+      | 'not_found'
+      | 'llm',
     message: string,
   ) {
     super(message);
@@ -179,7 +186,14 @@ export class AskService {
       let failure: string;
       try {
         prepared = this.prepare(translation.sql);
-        const estimate = await this.estimate(prepared);
+        const estimate = await this.estimate(prepared).catch((err: unknown) => {
+          // The lake could not be read (a storage error, a corrupt footer): nothing a model could
+          // repair in the SQL, and nothing that may run unpriced.
+          throw new AskError(
+            'estimate_failed',
+            `the cost estimate failed, so the query did not run: ${(err as Error).message}`,
+          );
+        });
         const threshold = this.opts.confirmAboveUsd ?? 1;
         const needsConfirmation = estimate !== null && estimate.usd > threshold && !req.confirm;
         const base = {
@@ -223,6 +237,7 @@ export class AskService {
           truncated: result.truncated,
         };
       } catch (err) {
+        if (err instanceof AskError) throw err;
         if ((err as Error).name === 'QueryTimeoutError')
           throw new AskError('timeout', (err as Error).message);
         const rejected = err instanceof SqlRejectedError;
