@@ -6,60 +6,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbQueryEngine } from '../../lambdas/adapters/duckdb/query-engine.js';
-import { type BatchReport, type IngestDeps, ingestObject } from '../../lambdas/core/lake/ingest.js';
 import { convertRule } from '../../lambdas/core/sigma/index.js';
 import { generateDuoLogs } from '../../lambdas/core/sources/duo/sample.js';
 import { sourceNamed } from '../../lambdas/core/sources/registry.js';
 import { generateSlackAuditEntries } from '../../lambdas/core/sources/slack/sample.js';
 import { SOURCES_DOC } from '../../scripts/docs-sources.js';
-import { type Lake, openLake } from '../fixtures/lake.js';
-import { DATASETS, SIGMAHQ_RULES } from '../fixtures/shared.js';
+import { fixtureRecords, ndjsonBody } from '../fixtures/datasets.js';
+import { ingestSourceSample, type Lake, openLake } from '../fixtures/lake.js';
+import { SIGMAHQ_RULES } from '../fixtures/shared.js';
 
 const OPTS = { end: new Date('2026-11-20T18:00:00Z'), days: 1, seed: 42 };
 
-function datasetEvents(file: string): unknown[] | undefined {
-  const path = join(DATASETS, file);
-  if (!existsSync(path)) {
-    console.warn(`skipping: real sample ${path} is not present`);
-    return undefined;
-  }
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => (JSON.parse(l) as { event: unknown }).event);
-}
-
 describe('SaaS sources B: Duo and Slack (real ingest, real DuckDB)', () => {
   let lake: Lake;
-  let deps: IngestDeps;
-  let engine: DuckDbQueryEngine;
-
   beforeAll(async () => {
     lake = await openLake();
-    deps = lake.deps;
-    engine = lake.engine;
   });
   afterAll(() => lake.close());
 
-  async function ingest(sourceObject: string, body: Uint8Array, source?: string): Promise<BatchReport> {
-    const report = await ingestObject(deps, source ? { sourceObject, body, source } : { sourceObject, body });
-    // Every record is a row or a quarantine line: these sources skip nothing.
-    expect([report.records, report.skipped]).toEqual([report.written + report.quarantined, 0]);
-    return report;
-  }
-
-  async function ingestSample(name: string): Promise<BatchReport[]> {
-    const module = sourceNamed(name);
-    if (!module) throw new Error(`no source ${name}`);
-    const reports: BatchReport[] = [];
-    for (const f of module.sample(OPTS)) reports.push(await ingest(`sample/${f.path}`, f.body));
-    for (const r of reports) expect([r.source, r.detectedBy, r.quarantined]).toEqual([name, 'key', 0]);
-    return reports;
-  }
-
-  const rows = async (sql: string) => (await engine.query(sql)).rows;
-  const ndjson = (events: unknown[]) => Buffer.from(events.map((e) => JSON.stringify(e)).join('\n'));
+  const ingest = (sourceObject: string, body: Uint8Array, source?: string) =>
+    lake.ingestBody(sourceObject, body, source);
+  const ingestSample = (name: string) => ingestSourceSample(lake, name, OPTS);
+  const rows = (sql: string) => lake.query(sql);
+  const ndjson = ndjsonBody;
 
   it('docs/sources.md has a section and a generated column table for each of these five sources', () => {
     const text = readFileSync(SOURCES_DOC, 'utf8');
@@ -119,8 +88,8 @@ describe('SaaS sources B: Duo and Slack (real ingest, real DuckDB)', () => {
     });
 
     it('ingests the real Panther (v2) and StreamAlert (v1) Duo tests; v1 FRAUD is an mfa_denied with its reason', async () => {
-      const panther = datasetEvents('duo/panther-analysis_rule-tests.jsonl');
-      const streamalert = datasetEvents('duo/streamalert_rule-tests.jsonl');
+      const panther = fixtureRecords('', 'duo/panther-analysis_rule-tests.jsonl');
+      const streamalert = fixtureRecords('', 'duo/streamalert_rule-tests.jsonl');
       if (!panther || !streamalert) return;
       const p = await ingest('datasets/panther-duo.ndjson', ndjson(panther), 'duo');
       // Panther's authentication tests carry no timestamp at all: quarantined, with the reason.
@@ -238,8 +207,8 @@ level: medium
     });
 
     it('ingests the real Panther Slack tests; StreamAlert access logs (another API) are quarantined', async () => {
-      const panther = datasetEvents('slack/panther-analysis_rule-tests.jsonl');
-      const streamalert = datasetEvents('slack/streamalert_rule-tests.jsonl');
+      const panther = fixtureRecords('', 'slack/panther-analysis_rule-tests.jsonl');
+      const streamalert = fixtureRecords('', 'slack/streamalert_rule-tests.jsonl');
       if (!panther || !streamalert) return;
       const p = await ingest('datasets/panther-slack.ndjson', ndjson(panther), 'slack');
       expect(p).toMatchObject({

@@ -6,72 +6,29 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbQueryEngine } from '../../lambdas/adapters/duckdb/query-engine.js';
-import { type BatchReport, type IngestDeps, ingestObject } from '../../lambdas/core/lake/ingest.js';
 import { convertRule } from '../../lambdas/core/sigma/index.js';
 import { generateGcpAuditEntries } from '../../lambdas/core/sources/gcp_audit/sample.js';
 import { generateGithubAuditEvents } from '../../lambdas/core/sources/github/sample.js';
 import { generateK8sAuditEvents } from '../../lambdas/core/sources/k8s_audit/sample.js';
-import { sourceNamed } from '../../lambdas/core/sources/registry.js';
-import { type Lake, openLake } from '../fixtures/lake.js';
-import { DATASETS, SIGMAHQ_RULES } from '../fixtures/shared.js';
+import { fixtureRecords, ndjsonBody, sigmaRule } from '../fixtures/datasets.js';
+import { ingestSourceSample, type Lake, openLake } from '../fixtures/lake.js';
+import { SIGMAHQ_RULES } from '../fixtures/shared.js';
 
 const SIGMA = SIGMAHQ_RULES;
 const OPTS = { end: new Date('2026-11-20T18:00:00Z'), days: 1, seed: 42 };
 
-/** The `event` of each line of a Panther/StreamAlert test file (Falco's lines are the events). */
-function datasetEvents(file: string): unknown[] | undefined {
-  const path = join(DATASETS, file);
-  if (!existsSync(path)) {
-    console.warn(`skipping: real sample ${path} is not present`);
-    return undefined;
-  }
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  return lines
-    .map((l) => JSON.parse(l) as { event?: unknown })
-    .map((l) => (file.includes('falco') ? l : l.event));
-}
-
-function sigmaRule(path: string): string | undefined {
-  const full = join(SIGMA, path);
-  if (!existsSync(full)) {
-    console.warn(`skipping: SigmaHQ rule ${full} is not present`);
-    return undefined;
-  }
-  return readFileSync(full, 'utf8');
-}
-
 describe('SaaS sources B: GCP audit, GitHub, Kubernetes (real ingest, real DuckDB)', () => {
   let lake: Lake;
-  let deps: IngestDeps;
-  let engine: DuckDbQueryEngine;
-
   beforeAll(async () => {
     lake = await openLake();
-    deps = lake.deps;
-    engine = lake.engine;
   });
   afterAll(() => lake.close());
 
-  /** Ingests and checks the invariant every batch keeps: records = written + quarantined. */
-  async function ingest(sourceObject: string, body: Uint8Array, source?: string): Promise<BatchReport> {
-    const report = await ingestObject(deps, source ? { sourceObject, body, source } : { sourceObject, body });
-    // Every record is a row or a quarantine line: these sources skip nothing.
-    expect([report.records, report.skipped]).toEqual([report.written + report.quarantined, 0]);
-    return report;
-  }
-
-  async function ingestSample(name: string): Promise<BatchReport[]> {
-    const module = sourceNamed(name);
-    if (!module) throw new Error(`no source ${name}`);
-    const reports: BatchReport[] = [];
-    for (const f of module.sample(OPTS)) reports.push(await ingest(`sample/${f.path}`, f.body));
-    for (const r of reports) expect([r.source, r.detectedBy, r.quarantined]).toEqual([name, 'key', 0]);
-    return reports;
-  }
-
-  const rows = async (sql: string) => (await engine.query(sql)).rows;
-  const ndjson = (events: unknown[]) => Buffer.from(events.map((e) => JSON.stringify(e)).join('\n'));
+  const ingest = (sourceObject: string, body: Uint8Array, source?: string) =>
+    lake.ingestBody(sourceObject, body, source);
+  const ingestSample = (name: string) => ingestSourceSample(lake, name, OPTS);
+  const rows = (sql: string) => lake.query(sql);
+  const ndjson = ndjsonBody;
 
   describe('gcp_audit', () => {
     it('keeps every entry of the GCS sink files and derives a privilege change from the owner grant', async () => {
@@ -206,7 +163,7 @@ describe('SaaS sources B: GCP audit, GitHub, Kubernetes (real ingest, real DuckD
     });
 
     it('ingests the Panther GCP.AuditLog tests: complete entries kept, the rest quarantined with the reason', async () => {
-      const events = datasetEvents('gcp_audit/panther-analysis_rule-tests.jsonl');
+      const events = fixtureRecords('', 'gcp_audit/panther-analysis_rule-tests.jsonl');
       if (!events) return;
       const report = await ingest('datasets/gcp_audit/panther.ndjson', ndjson(events), 'gcp_audit');
       expect(report).toMatchObject({
@@ -352,8 +309,8 @@ describe('SaaS sources B: GCP audit, GitHub, Kubernetes (real ingest, real DuckD
     });
 
     it('ingests the Panther GitHub tests (webhooks quarantined) and GHES syslog lines from StreamAlert', async () => {
-      const panther = datasetEvents('github/panther-analysis_rule-tests.jsonl');
-      const streamalert = datasetEvents('github/streamalert_rule-tests.jsonl');
+      const panther = fixtureRecords('', 'github/panther-analysis_rule-tests.jsonl');
+      const streamalert = fixtureRecords('', 'github/streamalert_rule-tests.jsonl');
       if (!panther || !streamalert) return;
       const report = await ingest('datasets/github/panther.ndjson', ndjson(panther), 'github');
       expect(report).toMatchObject({
@@ -496,7 +453,7 @@ level: medium
         { who: 'contractor-ci', stage: 'ResponseComplete' },
       ]);
 
-      const falco = datasetEvents('k8s_audit/falco_k8s-audit-trace-files.jsonl');
+      const falco = fixtureRecords('', 'k8s_audit/falco_k8s-audit-trace-files.jsonl');
       if (!falco) return;
       const report = await ingest('datasets/falco-trace-files.ndjson', ndjson(falco));
       expect(report).toMatchObject({
