@@ -4,8 +4,8 @@ import { awsEnricher, bundledGeoIp } from '../adapters/aws/alert-enrichment.js';
 import { cachedConfig } from '../adapters/aws/config-object.js';
 import { lakeTables } from '../adapters/aws/deployed-sources.js';
 import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
+import { openLambdaEncoder } from '../adapters/aws/lambda-encoder.js';
 import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
-import { DuckDbParquetEncoder } from '../adapters/duckdb/parquet-encoder.js';
 import type { LoadedRules } from '../adapters/local/rule-files.js';
 import type { GeoIp } from '../core/alerts/enrichment/geo.js';
 import {
@@ -166,7 +166,7 @@ export const handler = async (event: ScheduledEvent, context?: Context): Promise
       query: aws.query(),
       lake: aws.lake(),
       encoder: () => {
-        encoder ??= DuckDbParquetEncoder.open('/tmp').catch((err: unknown) => {
+        encoder ??= openLambdaEncoder().catch((err: unknown) => {
           encoder = undefined;
           throw err;
         });

@@ -2,7 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3ObjectCreatedNotificationEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lakeSources, lakeTables } from '../adapters/aws/deployed-sources.js';
 import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
-import { DuckDbParquetEncoder } from '../adapters/duckdb/parquet-encoder.js';
+import { openLambdaEncoder } from '../adapters/aws/lambda-encoder.js';
 import { RealtimeBatch } from '../core/detection/realtime.js';
 import { type BatchReport, ingestObject } from '../core/lake/ingest.js';
 import { type Clock, systemClock } from '../core/ports/clock.js';
@@ -168,7 +168,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       state: aws.state(),
       // /tmp is the only writable folder in Lambda.
       encoder: () => {
-        encoder ??= DuckDbParquetEncoder.open('/tmp').catch((err: unknown) => {
+        encoder ??= openLambdaEncoder().catch((err: unknown) => {
           encoder = undefined;
           throw err;
         });

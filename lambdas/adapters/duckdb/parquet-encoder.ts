@@ -18,12 +18,23 @@ export class DuckDbParquetEncoder implements ParquetEncoder {
     private readonly scratch: string,
   ) {}
 
-  static async open(scratchParent: string = tmpdir()): Promise<DuckDbParquetEncoder> {
+  /**
+   * `memoryLimitMb`: DuckDB's memory budget; by default 80% of the machine's memory, which in Lambda
+   * is the host's, not the function's, so the handlers pass a share of the function's memory
+   * (adapters/aws/lambda-encoder.ts). Past the budget DuckDB spills to a folder inside the scratch folder:
+   * its default, `.tmp` in the working directory, is read-only in Lambda.
+   */
+  static async open(
+    scratchParent: string = tmpdir(),
+    opts: { memoryLimitMb?: number } = {},
+  ): Promise<DuckDbParquetEncoder> {
     const scratch = await mkdtemp(join(scratchParent, 'mantissa-parquet-'));
     const instance = await DuckDBInstance.create(':memory:', {
       threads: '2',
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      temp_directory: join(scratch, 'spill'),
+      ...(opts.memoryLimitMb ? { memory_limit: `${Math.floor(opts.memoryLimitMb)}MB` } : {}),
     });
     const conn = await instance.connect();
     try {
@@ -36,6 +47,20 @@ export class DuckDbParquetEncoder implements ParquetEncoder {
       conn.closeSync();
     }
     return new DuckDbParquetEncoder(instance, scratch);
+  }
+
+  /** DuckDB's effective memory budget and spill folder, for the log line a handler writes at start. */
+  async limits(): Promise<{ memoryLimit: string; spillDirectory: string }> {
+    const conn = await this.instance.connect();
+    try {
+      const reader = await conn.runAndReadAll(
+        "SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t",
+      );
+      const [row] = reader.getRowObjectsJson() as { m: string; t: string }[];
+      return { memoryLimit: row?.m ?? '', spillDirectory: row?.t ?? '' };
+    } finally {
+      conn.closeSync();
+    }
   }
 
   async encode(schema: TableSchema, rows: readonly Record<string, unknown>[]): Promise<Uint8Array> {
