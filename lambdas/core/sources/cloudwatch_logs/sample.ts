@@ -7,7 +7,7 @@
  * probes, and the Lambda printing its environment (secrets in logs).
  */
 import { gzipSync } from 'node:zlib';
-import { ACCOUNTS } from '../cloudtrail/sample-catalog.js';
+import { ACCOUNTS } from '../cloudtrail/sample/accounts.js';
 import { compactTime, datePath, SampleRandom } from '../sample-random.js';
 import type { SampleFile, SampleOptions } from '../types.js';
 import { VPC_ACTORS } from '../vpcflow/sample.js';

@@ -5,7 +5,7 @@
  * per export window) and a few as the EventBridge events a rule forwards.
  */
 import { gzipSync } from 'node:zlib';
-import { ACCOUNTS } from '../cloudtrail/sample-catalog.js';
+import { ACCOUNTS } from '../cloudtrail/sample/accounts.js';
 import { datePath, SampleRandom } from '../sample-random.js';
 import type { SampleFile, SampleOptions } from '../types.js';
 import { VPC_ACTORS } from '../vpcflow/sample.js';

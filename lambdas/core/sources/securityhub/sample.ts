@@ -6,7 +6,7 @@
  * crypto-mining and Tor findings imported.
  */
 import { gzipSync } from 'node:zlib';
-import { ACCOUNTS } from '../cloudtrail/sample-catalog.js';
+import { ACCOUNTS } from '../cloudtrail/sample/accounts.js';
 import { compactTime, datePath, SampleRandom } from '../sample-random.js';
 import type { SampleFile, SampleOptions } from '../types.js';
 

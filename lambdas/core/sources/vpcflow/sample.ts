@@ -6,7 +6,7 @@
  * Tor exit node, crypto-mining traffic to a stratum port, and a SKIPDATA window.
  */
 import { gzipSync } from 'node:zlib';
-import { ACCOUNTS } from '../cloudtrail/sample-catalog.js';
+import { ACCOUNTS } from '../cloudtrail/sample/accounts.js';
 import { compactTime, datePath, SampleRandom } from '../sample-random.js';
 import type { SampleFile, SampleOptions } from '../types.js';
 
