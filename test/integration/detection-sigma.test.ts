@@ -12,7 +12,7 @@ import { runDetectionCycle } from '../../lambdas/core/detection/cycle.js';
 import type { RaiseOutcome } from '../../lambdas/core/detection/raise.js';
 import { RealtimeBatch } from '../../lambdas/core/detection/realtime.js';
 import { ingestObject } from '../../lambdas/core/lake/ingest.js';
-import { fixedClock } from '../../lambdas/core/ports/clock.js';
+import { type Clock, fixedClock } from '../../lambdas/core/ports/clock.js';
 import { TABLES } from '../../lambdas/core/schema/registry.js';
 import { SOURCES } from '../../lambdas/core/sources/registry.js';
 import { consoleLogin, ctRecord } from '../fixtures/cloudtrail-records.js';
@@ -98,6 +98,32 @@ const root = (eventID: string, at: string, account = '111122223333') =>
 const denied = (eventID: string, at: string) =>
   ctRecord({ eventID, eventTime: at, eventName: 'GetObject', errorCode: 'AccessDenied' });
 
+/** Ingests CloudTrail records with the real-time matcher on, collecting what it raised. */
+function ingestWithRealtime(
+  deps: { store: FsObjectStore; state: SqliteStateStore; encoder: DuckDbParquetEncoder; clock: Clock },
+  rules: LoadedRules['sigma']['events'],
+  raised: RaiseOutcome[],
+  sourceObject: string,
+  records: Record<string, unknown>[],
+) {
+  return ingestObject(
+    {
+      ...deps,
+      sources: SOURCES,
+      realtime: new RealtimeBatch({
+        state: deps.state,
+        clock: deps.clock,
+        rules,
+        onBatch: (_entry, outcome) => {
+          if (outcome instanceof Error) throw outcome;
+          raised.push(outcome);
+        },
+      }),
+    },
+    { sourceObject, body: Buffer.from(JSON.stringify({ Records: records })), source: 'cloudtrail' },
+  );
+}
+
 describe('Sigma detection: real-time matcher, fused scan, thresholds, correlations, suppressions', () => {
   let dir: string;
   let encoder: DuckDbParquetEncoder;
@@ -111,25 +137,7 @@ describe('Sigma detection: real-time matcher, fused scan, thresholds, correlatio
   const realtime: RaiseOutcome[] = [];
 
   const ingest = (name: string, records: Record<string, unknown>[]) =>
-    ingestObject(
-      {
-        store,
-        state,
-        encoder,
-        clock,
-        sources: SOURCES,
-        realtime: new RealtimeBatch({
-          state,
-          clock,
-          rules: loaded.sigma.events,
-          onBatch: (_entry, outcome) => {
-            if (outcome instanceof Error) throw outcome;
-            realtime.push(outcome);
-          },
-        }),
-      },
-      { sourceObject: name, body: Buffer.from(JSON.stringify({ Records: records })), source: 'cloudtrail' },
-    );
+    ingestWithRealtime({ store, state, encoder, clock }, loaded.sigma.events, realtime, name, records);
   const detect = () =>
     runDetectionCycle({
       state,
@@ -394,28 +402,12 @@ describe('Sigma detection on fields inside lists: the matcher at ingest, the fus
       ]),
       policy('p3'),
     ];
-    await ingestObject(
-      {
-        store,
-        state,
-        encoder,
-        clock,
-        sources: SOURCES,
-        realtime: new RealtimeBatch({
-          state,
-          clock,
-          rules: loaded.sigma.events,
-          onBatch: (_entry, outcome) => {
-            if (outcome instanceof Error) throw outcome;
-            realtime.push(outcome);
-          },
-        }),
-      },
-      {
-        sourceObject: 'lists.json',
-        body: Buffer.from(JSON.stringify({ Records: records })),
-        source: 'cloudtrail',
-      },
+    await ingestWithRealtime(
+      { store, state, encoder, clock },
+      loaded.sigma.events,
+      realtime,
+      'lists.json',
+      records,
     );
     expect(realtime.flatMap((o) => o.raised.map((a) => [a.ruleId, a.eventIds]))).toEqual([
       ['local/aws/kms-deletion', ['k1']],
