@@ -101,6 +101,32 @@ describe('rules test harness (real ingest, DuckDB, matcher)', () => {
     ]);
   });
 
+  it('looks for Java-respelled numbers inside list elements too (Okta target[].detailEntry)', async () => {
+    const okta = (uuid: string, detail: string) =>
+      `{"uuid": "${uuid}", "published": "2026-11-20T10:00:00.000Z", "eventType": "policy.rule.update", "actor": {"id": "a", "type": "User"}, "target": [{"id": "t0", "type": "User"}, {"id": "t1", "type": "PolicyRule", "detailEntry": {"policy": ${detail}}}]}`;
+    const text = (id: string, detail: string) =>
+      [
+        'title: Policy allows',
+        `id: ${id}`,
+        'logsource: {product: okta, service: okta}',
+        'detection:',
+        '  sel: {target.detailEntry.policy|contains: Allow}',
+        '  condition: sel',
+        'tests:',
+        '  match:',
+        `    - ${okta(`${id}-1`, detail)}`,
+      ].join('\n');
+    const results = await run({
+      'plain.yml': text('o-plain', '{"Effect": "Allow", "Weight": 2}'),
+      'java.yml': text('o-java', '{"Effect": "Allow", "Weight": 12345678.5}'),
+    });
+    const by = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(by['o-plain']).toMatchObject({ status: 'pass', failures: [], events: 1 });
+    expect(by['o-java']?.failures).toEqual([
+      "java.yml:9 tests.match[0]: target.detailEntry.policy is an object here holding the number 12345678.5, which Athena writes differently in its JSON text (Java's notation), so a test on that text may not match on AWS: test the number's own path, or the JSON column itself (target.detailentry|contains or |re)",
+    ]);
+  });
+
   it('a correlation must fire on its match events together and stay silent on its near misses', async () => {
     const base = rule(
       'base',

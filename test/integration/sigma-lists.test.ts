@@ -192,6 +192,16 @@ describe('Sigma fields inside lists: DuckDB over the lake and the matcher, exact
     expect(await selected(CT, detection, 'eventid')).toEqual({ sql: want, matcher: want });
   });
 
+  it.each([
+    [OKTA, "'Okta Admin Console'", 'uuid', ['o1']],
+    [OKTA, "'bob@corp'", 'uuid', ['o2']],
+    [CT, "'role/ops'", 'eventid', ['c2']],
+    [CT, "'AWS::S3::Object'", 'eventid', ['c1']],
+  ] as const)('a keyword is found inside list elements: %s %s', async (logsource, keyword, id, want) => {
+    const detection = `  keywords: [${keyword}]\n  condition: keywords`;
+    expect(await selected(logsource, detection, id)).toEqual({ sql: want, matcher: want });
+  });
+
   it('an object named whole is searched field by field, in every dialect (Athena cannot cast a row to text)', () => {
     const text =
       "title: t\nlogsource: {product: okta, service: okta}\ndetection:\n  sel: {actor|contains: 'admin'}\n  condition: sel\n";

@@ -1,5 +1,5 @@
 import { compileDetection } from '../sigma/compile.js';
-import { fieldsOf } from '../sigma/ir.js';
+import { type FieldAccess, fieldsOf } from '../sigma/ir.js';
 import type { DetectionRule } from '../sigma/types.js';
 
 /** A test event as the source normalised it: its rows, per table. */
@@ -41,35 +41,54 @@ export function nonPortableJson<P extends TestRows>(
   table: string,
 ): { text: string; probe: P }[] {
   const out: { text: string; probe: P }[] = [];
-  const fields = fieldsOf(compileDetection(rule, {}).node).filter((f) => f.access.kind === 'json');
-  for (const f of fields) {
-    if (f.access.kind !== 'json') continue;
-    const { path, keys } = f.access;
+  for (const f of fieldsOf(compileDetection(rule, {}).node)) {
+    const json = jsonAccessIn(f.access);
+    if (!json) continue;
     for (const p of probes) {
       for (const row of p.rows.get(table) ?? []) {
-        let v: unknown = row;
-        for (const k of path)
-          v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-        if (typeof v !== 'string') continue;
-        try {
-          v = JSON.parse(v);
-        } catch {
-          continue;
+        // One finding per row: the first element (of a list) whose text Athena would respell.
+        for (const v of valuesAt(row, f.access)) {
+          if (v === null || typeof v !== 'object') continue;
+          const n = firstDivergentNumber(v);
+          if (n === undefined) continue;
+          out.push({
+            probe: p,
+            text: `${f.sigma} is ${Array.isArray(v) ? 'an array' : 'an object'} here holding the number ${JSON.stringify(n)}, which Athena writes differently in its JSON text (Java's notation), so a test on that text may not match on AWS: test the number's own path, or the JSON column itself (${json.column}|contains or |re)`,
+          });
+          break;
         }
-        for (const k of keys)
-          v =
-            v !== null && typeof v === 'object' && !Array.isArray(v)
-              ? (v as Record<string, unknown>)[k]
-              : undefined;
-        if (v === null || typeof v !== 'object') continue;
-        const n = firstDivergentNumber(v);
-        if (n === undefined) continue;
-        out.push({
-          probe: p,
-          text: `${f.sigma} is ${Array.isArray(v) ? 'an array' : 'an object'} here holding the number ${JSON.stringify(n)}, which Athena writes differently in its JSON text (Java's notation), so a test on that text may not match on AWS: test the number's own path, or the JSON column itself (${path.join('.')}|contains or |re)`,
-        });
       }
     }
   }
   return out;
+}
+
+/** The JSON access a field reaches, directly or inside list elements, with the JSON column's name. */
+function jsonAccessIn(access: FieldAccess, outer: string[] = []): { column: string } | undefined {
+  if (access.kind === 'json') return { column: [...outer, ...access.path].join('.') };
+  if (access.kind === 'element') return jsonAccessIn(access.element, [...outer, ...access.path]);
+  return undefined;
+}
+
+function walk(v: unknown, keys: readonly string[]): unknown {
+  for (const k of keys)
+    v =
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? (v as Record<string, unknown>)[k]
+        : undefined;
+  return v;
+}
+
+/** What a field access reaches in a normalised row: one value, or one per list element. */
+function valuesAt(v: unknown, access: FieldAccess): unknown[] {
+  const at = walk(v, access.path);
+  if (access.kind === 'column') return [at];
+  if (access.kind === 'element')
+    return Array.isArray(at) ? at.flatMap((element) => valuesAt(element, access.element)) : [];
+  if (typeof at !== 'string') return [];
+  try {
+    return [walk(JSON.parse(at), access.keys)];
+  } catch {
+    return [];
+  }
 }

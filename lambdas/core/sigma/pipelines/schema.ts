@@ -98,17 +98,17 @@ export function schemaPipeline(opts: SchemaPipelineOptions): Pipeline {
     return { access: { kind: 'column', path }, type: scalarType(type) };
   };
 
-  const keywordFields: FieldRef[] = [];
-  const collect = (path: string[], type: ColumnType) => {
-    if (type === 'string' || type === 'json') {
-      keywordFields.push({ sigma: path.join('.'), access: { kind: 'column', path }, type });
-    } else if (typeof type !== 'string' && 'struct' in type) {
-      for (const [k, v] of Object.entries(type.struct)) collect([...path, k], v);
-    }
-  };
-  // Keywords search the source's own text fields, not the bookkeeping columns every table has.
+  // Keywords search the source's own text fields, not the bookkeeping columns every table has. Each
+  // text leaf is reached the way a named field is, so a list's elements are searched too (Okta's
+  // target[].alternateId, CloudTrail's resources[].ARN): a keyword in an element is not missed.
   const bookkeeping = new Set(['event_id', 'source_object']);
-  for (const c of opts.schema.columns) if (!bookkeeping.has(c.name)) collect([c.name], c.type);
+  const keywordFields: FieldRef[] = opts.schema.columns
+    .filter((c) => !bookkeeping.has(c.name))
+    .flatMap((c) => {
+      const whole: FieldRef = { sigma: c.name, ...reach(c.name, [c.name], c.type, [], '') };
+      return whole.type === 'struct' ? leavesOf(c.name, c.type, []) : [whole];
+    })
+    .filter((f) => f.type === 'string' || f.type === 'json');
 
   return {
     name: opts.name,
