@@ -52,7 +52,7 @@ export function stateStoreConformance(name: string, open: () => Promise<StateSto
       expect(await h.store.put('p', 'a', 'again', { ifNotExists: true })).toBe(true);
     });
 
-    it('queries one partition in sort-key order with prefix, after, limit and reverse', async () => {
+    it('queries one partition in sort-key order with prefix, after, before, limit and reverse', async () => {
       for (const sk of ['b#2', 'a#1', 'b#1', 'c', 'b%_']) await h.store.put('p', sk, sk);
       await h.store.put('other', 'b#1', 'x');
       const keys = async (opts?: Parameters<StateStore['query']>[1]) =>
@@ -62,6 +62,11 @@ export function stateStoreConformance(name: string, open: () => Promise<StateSto
       expect(await keys({ prefix: 'b%' })).toEqual(['b%_']);
       expect(await keys({ after: 'b#1' })).toEqual(['b#2', 'b%_', 'c']);
       expect(await keys({ limit: 2, reverse: true })).toEqual(['c', 'b%_']);
+      expect(await keys({ before: 'b#2' })).toEqual(['a#1', 'b#1']);
+      expect(await keys({ before: 'b%_', reverse: true, limit: 2 })).toEqual(['b#2', 'b#1']);
+      expect(await keys({ before: 'b#2', prefix: 'b#' })).toEqual(['b#1']);
+      expect(await keys({ before: 'c', prefix: 'b#', reverse: true })).toEqual(['b#2', 'b#1']);
+      expect(await keys({ after: 'a#1', before: 'b%_' })).toEqual(['b#1', 'b#2']);
     });
 
     it('deletes, and deleting a missing item is not an error', async () => {

@@ -124,13 +124,16 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async query<T>(pk: string, opts: QueryOptions = {}): Promise<StateItem<T>[]> {
-    const { prefix, after } = opts;
-    // One sort-key condition per Query: the narrower of the two; the other is applied below.
+    const { prefix, after, before } = opts;
+    // One sort-key condition per Query: the narrowest that applies; the others are applied below.
     const values: Record<string, string> = { ':pk': pk };
     let condition = 'pk = :pk';
     if (after !== undefined && (prefix === undefined || after >= prefix)) {
       condition += ' AND sk > :after';
       values[':after'] = after;
+    } else if (before !== undefined && (prefix === undefined || !before.startsWith(prefix))) {
+      condition += ' AND sk < :before';
+      values[':before'] = before;
     } else if (prefix !== undefined) {
       condition += ' AND begins_with(sk, :prefix)';
       values[':prefix'] = prefix;
@@ -152,6 +155,7 @@ export class DynamoDbStateStore implements StateStore {
       for (const stored of (page.Items ?? []) as StoredItem[]) {
         if (prefix !== undefined && !stored.sk.startsWith(prefix)) continue;
         if (after !== undefined && !(stored.sk > after)) continue;
+        if (before !== undefined && !(stored.sk < before)) continue;
         if (!this.live(stored)) continue;
         out.push(this.toItem<T>(stored));
         if (opts.limit !== undefined && out.length >= opts.limit) return out;

@@ -92,6 +92,10 @@ export class SqliteStateStore implements StateStore {
       clauses.push('sk > ?');
       params.push(opts.after);
     }
+    if (opts.before !== undefined) {
+      clauses.push('sk < ?');
+      params.push(opts.before);
+    }
     let sql = `SELECT * FROM state WHERE ${clauses.join(' AND ')} ORDER BY sk ${opts.reverse ? 'DESC' : 'ASC'}`;
     if (opts.limit !== undefined) {
       sql += ' LIMIT ?';

@@ -8,7 +8,22 @@ const PK = {
   byKey: 'alert-key',
   /** Alerts changed since the alerts table was last appended to (see lake-table.ts). */
   lake: 'alert-lake',
+  /**
+   * `<last seen>#<alert id>`: every alert in list order, so a page reads the alerts it returns and
+   * not every alert (DynamoDB has no other way to sort them). Bookkeeping of this store's own, under
+   * `meta` (`alert-seen-index`), says when the index of a store written before it was built.
+   */
+  seen: 'alert-seen',
+  meta: 'alert-meta',
 } as const;
+
+const SEEN_INDEX_BUILT = 'alert-seen-index';
+
+/** An alert's place in list order: newest last seen first (as an ISO instant), then id descending. */
+export function seenKey(lastSeen: string, id: string): string {
+  const ms = Date.parse(lastSeen);
+  return `${Number.isNaN(ms) ? lastSeen : new Date(ms).toISOString()}#${id}`;
+}
 
 export class AlertNotFoundError extends Error {
   override readonly name = 'AlertNotFoundError';
@@ -32,10 +47,11 @@ export interface AlertPage {
   nextCursor?: string;
 }
 
-/** Newest first by last seen, then by id, so pages never overlap or skip. */
+/** Newest first by last seen, then by id (descending, as the index reads), so pages never overlap or skip. */
 function compare(a: Alert, b: Alert): number {
-  if (a.lastSeen !== b.lastSeen) return a.lastSeen < b.lastSeen ? 1 : -1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  const ka = seenKey(a.lastSeen, a.id);
+  const kb = seenKey(b.lastSeen, b.id);
+  return ka < kb ? 1 : ka > kb ? -1 : 0;
 }
 
 export function encodeCursor(alert: Alert): string {
@@ -61,6 +77,7 @@ export class InvalidCursorError extends Error {
 /** Alerts in the state store, one item each, written with optimistic concurrency. */
 export class AlertStore {
   readonly suppressions: SuppressionStore;
+  private seenIndexBuilt = false;
 
   constructor(private readonly state: StateStore) {
     this.suppressions = new SuppressionStore(state);
@@ -89,16 +106,26 @@ export class AlertStore {
   async create(alert: Alert): Promise<boolean> {
     // The lake marker goes first: an alert is never stored without being bound for the alerts table.
     await this.state.put(PK.lake, alert.id, { id: alert.id });
+    // Indexed before it is stored, so a stored alert is never missing from the list.
+    await this.state.put(PK.seen, seenKey(alert.lastSeen, alert.id), { id: alert.id });
     const created = await this.state.put(PK.alert, alert.id, alert, { ifNotExists: true });
     // Indexed either way: an earlier run may have stored the alert and died before indexing it.
     await this.state.put(PK.byKey, `${alert.dedupKey}#${alert.id}`, { id: alert.id });
     return created;
   }
 
-  /** False when someone else changed the alert since `version` was read. */
-  async replace(alert: Alert, version: number): Promise<boolean> {
+  /**
+   * False when someone else changed the alert since `version` was read. `previous` is the alert as
+   * read at that version: when the last seen moved, its old place in the list index is removed.
+   */
+  async replace(alert: Alert, version: number, previous: Alert): Promise<boolean> {
     await this.state.put(PK.lake, alert.id, { id: alert.id });
-    return this.state.put(PK.alert, alert.id, alert, { ifVersion: version });
+    const key = seenKey(alert.lastSeen, alert.id);
+    const oldKey = seenKey(previous.lastSeen, previous.id);
+    if (key !== oldKey) await this.state.put(PK.seen, key, { id: alert.id });
+    const stored = await this.state.put(PK.alert, alert.id, alert, { ifVersion: version });
+    if (stored && key !== oldKey) await this.state.delete(PK.seen, oldKey);
+    return stored;
   }
 
   /** Alert ids changed since the alerts table was last appended to, oldest key first. */
@@ -115,29 +142,58 @@ export class AlertStore {
     return (await this.page(filter)).alerts;
   }
 
-  /** One page of alerts matching the filter, newest first, continuing after `cursor`. */
+  /**
+   * One page of alerts matching the filter, newest first, continuing after `cursor`. Reads the list
+   * index newest first and each alert it names until the page is full, so an unfiltered page (or
+   * one filtered by `since`) costs about its own size however many alerts are stored; other filters
+   * read on until enough alerts match.
+   */
   async page(filter: AlertFilter = {}, cursor?: string): Promise<AlertPage> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !after) throw new InvalidCursorError('cursor is not one this API issued');
     const limit = filter.limit ?? 1_000;
-    const all = (await this.state.query<Alert>(PK.alert)).map((i) => normaliseAlert(i.value));
-    const matching = all
-      .filter((a) => !filter.status || a.status === filter.status)
-      .filter((a) => !filter.severity || a.severity === filter.severity)
-      .filter((a) => !filter.ruleId || a.ruleId === filter.ruleId)
-      .filter((a) => !filter.assignee || a.assignee === filter.assignee)
-      .filter((a) => !filter.since || a.lastSeen >= filter.since)
-      .filter(
-        (a) =>
-          !filter.entity || ENTITY_KINDS.some((k) => (a.entities[k] ?? []).includes(filter.entity as string)),
-      )
-      .sort(compare)
-      .filter(
-        (a) => !after || a.lastSeen < after.lastSeen || (a.lastSeen === after.lastSeen && a.id > after.id),
-      );
-    const alerts = matching.slice(0, limit);
-    const last = alerts.at(-1);
-    return matching.length > limit && last ? { alerts, nextCursor: encodeCursor(last) } : { alerts };
+    await this.buildSeenIndex();
+    const since = filter.since === undefined ? undefined : seenKey(filter.since, '');
+    const batch = Math.min(Math.max(limit + 1, 25), 500);
+    const out: Alert[] = [];
+    let before = after ? seenKey(after.lastSeen, after.id) : undefined;
+    for (;;) {
+      const entries = await this.state.query<{ id: string }>(PK.seen, {
+        reverse: true,
+        limit: batch,
+        ...(before === undefined ? {} : { before }),
+      });
+      // Entries are newest first: past `since`, nothing further can match.
+      const recent = since === undefined ? entries : entries.filter((e) => e.sk >= since);
+      const alerts = await Promise.all(recent.map((e) => this.get(e.value.id)));
+      for (const [i, entry] of recent.entries()) {
+        const alert = alerts[i];
+        if (!alert) continue;
+        // An entry that is not the alert's place (a merge that died before removing the old one, or
+        // a write that lost its race) is skipped: the alert is listed once, at its own entry.
+        if (seenKey(alert.lastSeen, alert.id) !== entry.sk) continue;
+        if (matches(alert, filter)) out.push(alert);
+        if (out.length > limit) return pageOf(out, limit);
+      }
+      if (recent.length < batch) return pageOf(out, limit);
+      before = entries.at(-1)?.sk;
+    }
+  }
+
+  /**
+   * Stores written before the list index existed get it once: every alert indexed, then the marker.
+   * Alerts created meanwhile index themselves, so nothing is missed.
+   */
+  private async buildSeenIndex(): Promise<void> {
+    if (this.seenIndexBuilt) return;
+    if (!(await this.state.get(PK.meta, SEEN_INDEX_BUILT))) {
+      for (const item of await this.state.query<Alert>(PK.alert)) {
+        const alert = normaliseAlert(item.value);
+        await this.state.put(PK.seen, seenKey(alert.lastSeen, alert.id), { id: alert.id });
+      }
+      await this.state.put(PK.meta, SEEN_INDEX_BUILT, { builtAt: new Date().toISOString() });
+    }
+    this.seenIndexBuilt = true;
   }
 
   /** Applies `change` to the current alert and stores it; retried on a concurrent write. */
@@ -147,7 +203,7 @@ export class AlertStore {
       if (!current) throw new AlertNotFoundError(`no alert with id ${id}`);
       const updated = change(current.alert);
       if (!updated) return current.alert;
-      if (await this.replace(updated, current.version)) return updated;
+      if (await this.replace(updated, current.version, current.alert)) return updated;
     }
     throw new Error(`alert ${id} kept changing while being updated; try again`);
   }
@@ -235,4 +291,21 @@ export class AlertStore {
     }));
     return { alert, suppression };
   }
+}
+
+function matches(a: Alert, filter: AlertFilter): boolean {
+  return (
+    (!filter.status || a.status === filter.status) &&
+    (!filter.severity || a.severity === filter.severity) &&
+    (!filter.ruleId || a.ruleId === filter.ruleId) &&
+    (!filter.assignee || a.assignee === filter.assignee) &&
+    (!filter.entity || ENTITY_KINDS.some((k) => (a.entities[k] ?? []).includes(filter.entity as string)))
+  );
+}
+
+/** `found` holds up to limit + 1 alerts in list order: one more than the page says there is a next. */
+function pageOf(found: Alert[], limit: number): AlertPage {
+  const alerts = found.slice(0, limit);
+  const last = alerts.at(-1);
+  return found.length > limit && last ? { alerts, nextCursor: encodeCursor(last) } : { alerts };
 }

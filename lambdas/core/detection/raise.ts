@@ -182,7 +182,7 @@ async function raiseGroup(
     for (const t of targets) {
       if (t.add.length === 0) continue;
       const updated = merged(t.stored.alert, t.add, now);
-      if (!(await deps.alerts.replace(updated, t.stored.version))) continue attempts;
+      if (!(await deps.alerts.replace(updated, t.stored.version, t.stored.alert))) continue attempts;
       outcome.updated.push(updated);
     }
     for (const run of runs) {

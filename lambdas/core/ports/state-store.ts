@@ -26,6 +26,8 @@ export interface QueryOptions {
   prefix?: string;
   /** Only sort keys strictly greater than this. */
   after?: string;
+  /** Only sort keys strictly less than this (with `reverse`: the page after a cursor, newest first). */
+  before?: string;
   limit?: number;
   /** Newest (highest sort key) first. */
   reverse?: boolean;
