@@ -14,6 +14,7 @@
  *   emailIdentityArns  comma-separated SES identity ARNs alert email may be sent from
  *   alarmEmail         e-mail address subscribed to the alarm topic
  *   sourcesFile        custom JSON sources (sources.yaml): a Glue table each, routed by the ingest function
+ *   rulesDir           the deployment's own SQL and Sigma rules (a folder, as $MANTISSA_HOME/rules), run beside the shipped ones
  *   bundling=false     skip esbuild (synth checks without building the functions)
  */
 import { existsSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Mfa } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CustomSourceError } from '../lambdas/core/sources/custom/config.js';
+import { CustomRulesError } from '../lib/custom-rules.js';
 import { PROJECT_ROOT } from '../lib/functions.js';
 import { DEFAULT_HANDLERS, type HandlerEntries, MantissaStack } from '../lib/mantissa-stack.js';
 
@@ -46,8 +48,8 @@ if (missing.length > 0) {
 try {
   createStack();
 } catch (err) {
-  // A bad sources file is the user's input, not a bug: its message names the file and field.
-  if (!(err instanceof CustomSourceError)) throw err;
+  // A bad sources file or rules folder is the user's input, not a bug: its message names the file and field.
+  if (!(err instanceof CustomSourceError) && !(err instanceof CustomRulesError)) throw err;
   console.error(`Mantissa Log: cannot synthesise: ${err.message}`);
   process.exit(1);
 }

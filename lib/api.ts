@@ -42,6 +42,8 @@ export interface ApiProps {
   /** Bedrock model or inference-profile ARN the API may invoke for natural-language questions. @default - none */
   readonly bedrockModelArn?: string;
   readonly logRetention?: logs.RetentionDays;
+  /** The deployment's own rules folder (checked at synth), copied beside the function's bundle. */
+  readonly customRules?: string;
 }
 
 /** The health route: the only one without a Cognito token. */
@@ -69,6 +71,7 @@ export class Api extends Construct {
       memorySize: 1024,
       // No DuckDB: queries run on Athena and estimates read Parquet footers from S3 (hyparquet).
       logRetention: props.logRetention,
+      ...(props.customRules ? { customRules: props.customRules } : {}),
       environment: { ...props.environment, CORS_ALLOWED_ORIGIN: props.consoleOrigin },
     });
     const fn = this.function.fn;

@@ -33,6 +33,8 @@ export interface DetectionProps {
    */
   readonly reservedConcurrency?: number;
   readonly logRetention?: logs.RetentionDays;
+  /** The deployment's own rules folder (checked at synth), copied beside the function's bundle. */
+  readonly customRules?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export class Detection extends Construct {
       geoip: true,
       reservedConcurrentExecutions: props.reservedConcurrency,
       logRetention: props.logRetention,
+      ...(props.customRules ? { customRules: props.customRules } : {}),
       environment: props.environment,
     });
     const fn = this.function.fn;

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CUSTOM_RULES_FOLDER } from '../lambdas/handlers/rules.js';
 
 /** Repository root: esbuild runs here and resolves imports from its node_modules. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +45,12 @@ export interface MantissaFunctionProps {
   readonly geoip?: boolean;
   /** @default - no reserved concurrency (the account's unreserved pool) */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * The deployment's own rules folder (checked by lib/custom-rules.ts), copied beside the bundle as
+   * `custom-rules/`, where lambdas/handlers/rules.ts loads it after the shipped rules.
+   * @default - the shipped rules only
+   */
+  readonly customRules?: string;
 }
 
 /**
@@ -57,10 +64,13 @@ export class MantissaFunction extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The packages installed beside the bundle (what the function may load that esbuild did not inline). */
   readonly installs: { duckdb: boolean; geoip: boolean };
+  /** The rules folder copied beside the bundle, if any. */
+  readonly customRules?: string;
 
   constructor(scope: Construct, id: string, props: MantissaFunctionProps) {
     super(scope, id);
     this.installs = { duckdb: props.duckdb ?? false, geoip: props.geoip ?? false };
+    if (props.customRules) this.customRules = props.customRules;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -100,7 +110,7 @@ export class MantissaFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: bundlingOptions(this.installs),
+      bundling: bundlingOptions(this.installs, props.customRules),
     });
 
     // Active tracing is set on the L1 and its permissions live in a policy of their own, so the one
@@ -132,7 +142,7 @@ export class MantissaFunction extends Construct {
   }
 }
 
-function bundlingOptions({ duckdb, geoip }: { duckdb: boolean; geoip: boolean }) {
+function bundlingOptions({ duckdb, geoip }: { duckdb: boolean; geoip: boolean }, customRules?: string) {
   return {
     format: OutputFormat.ESM,
     target: 'node22',
@@ -146,20 +156,24 @@ function bundlingOptions({ duckdb, geoip }: { duckdb: boolean; geoip: boolean })
     mainFields: ['module', 'main'],
     // The Node 22 runtime ships AWS SDK v3; keeping it out makes bundles small and cold starts fast.
     externalModules: ['@aws-sdk/*', ...(duckdb ? DUCKDB_EXTERNALS : []), ...(geoip ? ['geoip-country'] : [])],
-    ...(duckdb || geoip
+    ...(duckdb || geoip || customRules
       ? {
-          commandHooks: installHooks({
-            ...(duckdb ? { duckdb: duckdbVersion() } : {}),
-            ...(geoip ? { geoip: pinnedVersion('geoip-country') } : {}),
-          }),
+          commandHooks: afterBundlingHooks(
+            {
+              ...(duckdb ? { duckdb: duckdbVersion() } : {}),
+              ...(geoip ? { geoip: pinnedVersion('geoip-country') } : {}),
+            },
+            customRules,
+          ),
         }
       : {}),
   };
 }
 
 /**
- * Installs what esbuild cannot inline next to the bundle: `@duckdb/node-api` with its linux-arm64
- * native binding, and `geoip-country`, which reads its data files from its own package folder.
+ * Puts what esbuild cannot inline next to the bundle: `@duckdb/node-api` with its linux-arm64
+ * native binding, `geoip-country`, which reads its data files from its own package folder, and the
+ * deployment's own rules folder.
  *
  * Why not `nodeModules: ['@duckdb/node-api']`: that option copies the project lock file into the
  * bundle folder and runs `npm ci`, which rejects a lock file that lists only the developer's platform
@@ -168,7 +182,10 @@ function bundlingOptions({ duckdb, geoip }: { duckdb: boolean; geoip: boolean })
  * picks the right binary; a check afterwards makes a missing binary fail the build loudly instead of
  * being skipped as an absent optional dependency.
  */
-function installHooks(versions: BundleInstalls): {
+function afterBundlingHooks(
+  versions: BundleInstalls,
+  customRules?: string,
+): {
   beforeBundling(): string[];
   beforeInstall(): string[];
   afterBundling(inputDir: string, outputDir: string): string[];
@@ -177,10 +194,19 @@ function installHooks(versions: BundleInstalls): {
     beforeBundling: () => [],
     beforeInstall: () => [],
     // CDK runs each hook command in its own shell with the project root as working directory, so
-    // this is one command that names the bundle folder explicitly (a bare `cd` would not carry over
-    // and npm would write into the project).
-    afterBundling: (_inputDir: string, outputDir: string) => [bundleInstallCommand(outputDir, versions)],
+    // each command names the bundle folder explicitly (a bare `cd` would not carry over and npm
+    // would write into the project).
+    afterBundling: (_inputDir: string, outputDir: string) => [
+      ...(versions.duckdb || versions.geoip ? [bundleInstallCommand(outputDir, versions)] : []),
+      ...(customRules ? [customRulesCopyCommand(outputDir, customRules)] : []),
+    ],
   };
+}
+
+/** Copies the deployment's rules folder beside the bundle as `custom-rules/` (exported for tests). */
+export function customRulesCopyCommand(outputDir: string, rulesDir: string): string {
+  const target = JSON.stringify(`${outputDir}/${CUSTOM_RULES_FOLDER}`);
+  return `mkdir -p ${target} && cp -R ${JSON.stringify(`${rulesDir}/.`)} ${target}/`;
 }
 
 /** Exact versions of the packages installed beside a bundle. */

@@ -36,6 +36,8 @@ export interface IngestionProps {
    */
   readonly organizationId?: string;
   readonly logRetention?: logs.RetentionDays;
+  /** The deployment's own rules folder (checked at synth), copied beside the function's bundle. */
+  readonly customRules?: string;
 }
 
 /**
@@ -82,6 +84,7 @@ export class Ingestion extends Construct {
       memorySize: props.memorySize ?? 2048,
       duckdb: true,
       logRetention: props.logRetention,
+      ...(props.customRules ? { customRules: props.customRules } : {}),
       environment: {
         ...props.environment,
         LANDING_BUCKET: props.landingBucket.bucketName,

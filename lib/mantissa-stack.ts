@@ -7,6 +7,7 @@ import { AlertOutbox, AlertRouting } from './alerting.js';
 import { Api } from './api.js';
 import { Auth } from './auth.js';
 import { Console } from './console.js';
+import { CustomRulesError, checkRulesDir, type DeployedRulesDir, RULES_DIR_CONTEXT } from './custom-rules.js';
 import { DataLake, type DataLakeProps } from './data-lake.js';
 import { Detection } from './detection.js';
 import { Ingestion } from './ingestion.js';
@@ -84,6 +85,8 @@ export interface MantissaStackProps extends StackProps {
  */
 export class MantissaStack extends Stack {
   readonly features: Required<FeatureFlags>;
+  /** The deployment's own rules (`-c rulesDir`), as checked at synth; undefined without the option. */
+  readonly customRules?: DeployedRulesDir;
 
   constructor(scope: Construct, id: string, props: MantissaStackProps = {}) {
     super(scope, id, props);
@@ -112,6 +115,17 @@ export class MantissaStack extends Stack {
       sourcesFile: this.node.tryGetContext('sourcesFile'),
     });
 
+    // The deployment's own rules (`-c rulesDir=./rules`): checked against the deployed tables now,
+    // copied beside the functions that run rules (ingest, detection, API) when they are bundled.
+    const rulesDir = this.node.tryGetContext(RULES_DIR_CONTEXT);
+    if (rulesDir !== undefined && typeof rulesDir !== 'string') {
+      throw new CustomRulesError(
+        `-c ${RULES_DIR_CONTEXT} must be a folder path, got ${JSON.stringify(rulesDir)}`,
+      );
+    }
+    this.customRules = rulesDir?.trim() ? checkRulesDir(rulesDir.trim(), catalog.tableNames) : undefined;
+    const customRules = this.customRules ? { customRules: this.customRules.dir } : {};
+
     const environment: Record<string, string> = {
       LAKE_BUCKET: lake.lakeBucket.bucketName,
       STATE_TABLE: state.table.tableName,
@@ -131,6 +145,7 @@ export class MantissaStack extends Stack {
       maxConcurrency: props.ingestMaxConcurrency,
       organizationId: props.organizationId,
       logRetention,
+      ...customRules,
     });
     // Single-event rules evaluated at ingest raise alerts straight away.
     state.table.grantReadWriteData(ingestion.function.fn);
@@ -146,6 +161,7 @@ export class MantissaStack extends Stack {
       environment,
       schedule: props.detectionSchedule,
       logRetention,
+      ...customRules,
     });
 
     const alerting = new AlertRouting(this, 'Alerting', {
@@ -183,6 +199,7 @@ export class MantissaStack extends Stack {
       bedrockModelArn: props.bedrockModelArn,
       manageCloudWatchRole: props.manageApiGatewayCloudWatchRole,
       logRetention,
+      ...customRules,
     });
 
     // What the console reads at start (web/console.js) to find the API and sign in through Cognito.

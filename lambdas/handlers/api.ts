@@ -14,7 +14,7 @@ import { createJwtVerifier } from '../api/auth.js';
 import type { ApiDeps } from '../api/types.js';
 import { AlertStore } from '../core/alerts/store.js';
 import { systemClock } from '../core/ports/clock.js';
-import { shippedRules } from './rules.js';
+import { deployedRules } from './rules.js';
 
 /** Where a Cognito user pool publishes its signing keys, and the issuer its tokens carry. */
 export function cognitoIssuer(region: string, userPoolId: string): { issuer: string; jwks: URL } {
@@ -67,7 +67,7 @@ export const handler = async (
     const aws = new AwsEnvironment(process.env, { queryTimeoutCapMs: API_QUERY_TIMEOUT_MS });
     const tables = lakeTables().map((t) => t.name);
     const { issuer, jwks } = cognitoIssuer(requireEnv('AWS_REGION'), requireEnv('USER_POOL_ID'));
-    const { rules, sigma } = await shippedRules(tables, 'athena');
+    const { rules, sigma } = await deployedRules(tables, 'athena');
     const state = aws.state();
     fromEnv = createApiHandler(
       {

@@ -24,7 +24,7 @@ import type { ParquetEncoder } from '../core/ports/parquet-encoder.js';
 import type { QueryEngine } from '../core/ports/query-engine.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { RuleOverrides } from '../core/rulepack/index.js';
-import { shippedRules } from './rules.js';
+import { deployedRules } from './rules.js';
 
 export interface DetectionHandlerDeps {
   state: StateStore;
@@ -173,7 +173,7 @@ export const handler = async (event: ScheduledEvent, context?: Context): Promise
         return encoder;
       },
       rules: () =>
-        shippedRules(
+        deployedRules(
           lakeTables().map((t) => t.name),
           'athena',
         ),

@@ -12,7 +12,7 @@ import type { StateStore } from '../core/ports/state-store.js';
 import type { SigmaEventRule } from '../core/rules/sigma-rule.js';
 import { SOURCES } from '../core/sources/registry.js';
 import type { SourceModule } from '../core/sources/types.js';
-import { shippedRules } from './rules.js';
+import { deployedRules } from './rules.js';
 
 export interface IngestHandlerDeps {
   s3: S3Client;
@@ -174,7 +174,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
         });
         return encoder;
       },
-      realtimeRules: async () => (await shippedRules(tables, 'athena')).sigma.events,
+      realtimeRules: async () => (await deployedRules(tables, 'athena')).sigma.events,
       clock: systemClock,
       sources,
     });

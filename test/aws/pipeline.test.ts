@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -30,7 +30,7 @@ import { SOURCES } from '../../lambdas/core/sources/registry.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import { createDetectionHandler } from '../../lambdas/handlers/detection.js';
 import { createIngestHandler } from '../../lambdas/handlers/ingest.js';
-import { shippedRules } from '../../lambdas/handlers/rules.js';
+import { deployedRules } from '../../lambdas/handlers/rules.js';
 import { DuckDbAthena } from './athena-duckdb.js';
 import { CLIENT_ID, ISSUER, startCognitoKeys } from './cognito-peer.js';
 import {
@@ -63,8 +63,10 @@ describe('AWS pipeline: landing object -> ingest -> detection -> alert over the 
   let query: AthenaQueryEngine;
   const clock = fixedClock(END);
   const tables = TABLES.map((t) => t.name);
+  let customRules: string;
 
   beforeAll(async () => {
+    customRules = writeCustomRules();
     [s3, dynamo, keys] = await Promise.all([startS3(['landing', 'lake']), startDynamo(), startCognitoKeys()]);
     await dynamo.createStateTable('state');
     encoder = await DuckDbParquetEncoder.open();
@@ -87,7 +89,8 @@ describe('AWS pipeline: landing object -> ingest -> detection -> alert over the 
 
   it('raises the attacks in the sample as alerts that the API serves', async () => {
     const lake = new S3ObjectStore({ client: s3.client, bucket: 'lake' });
-    const rules = () => shippedRules(tables, 'athena');
+    // The shipped rules and a deployment's own (-c rulesDir), as the functions load them.
+    const rules = () => deployedRules(tables, 'athena', customRules);
     // The delivery objects that hold the sample's attacks, plus a digest file CloudTrail writes beside them.
     const attackIds = new Set(generateCloudTrailRecords(SAMPLE).scenarios.flatMap((s) => s.eventIds));
     const files = cloudtrailSampleFiles(SAMPLE).filter(
@@ -161,6 +164,19 @@ describe('AWS pipeline: landing object -> ingest -> detection -> alert over the 
       'sql/cloudtrail/iam-admin-policy-attached',
       'sql/cloudtrail/root-account-use',
     ]);
+    // The deployment's own rules ran beside them: a SQL rule through Athena, a Sigma rule in the scan.
+    const own = alerts.filter((a) => a.ruleId.startsWith('local/'));
+    expect([...new Set(own.map((a) => a.ruleId))].sort()).toEqual([
+      'local/team/root-by-ip',
+      'local/team/root-sign-in',
+    ]);
+    const rootAlerts = alerts.filter((a) => a.ruleId === 'sql/cloudtrail/root-account-use');
+    expect(
+      own
+        .filter((a) => a.ruleId === 'local/team/root-by-ip')
+        .map((a) => a.entities.ip)
+        .sort(),
+    ).toEqual(rootAlerts.map((a) => a.entities.ip).sort());
     // Single-event Sigma rules ran in the fused scan (real-time is off here): whole rows as evidence,
     // their structs parsed back from Athena's text into objects.
     const fromScan = alerts.find((a) => a.ruleId === 'sigma/cloudtrail/aws_root_console_login');
@@ -169,7 +185,9 @@ describe('AWS pipeline: landing object -> ingest -> detection -> alert over the 
       arn: expect.stringMatching(/:root$/),
     });
     // The twin: the local runtime (folder, SQLite, DuckDB) given the same objects raises the same alerts.
-    expect(alerts.map(alertShape).sort()).toEqual((await localAlerts(files)).map(alertShape).sort());
+    expect(alerts.map(alertShape).sort()).toEqual(
+      (await localAlerts(files, customRules)).map(alertShape).sort(),
+    );
     // A second cycle has nothing new to read and raises nothing.
     expect(await detect(scheduledEvent(END))).toMatchObject({ batches: 0, raised: [], errors: [] });
     sqs.restore();
@@ -240,7 +258,10 @@ function alertShape(a: Alert): string {
 }
 
 /** The same delivery objects through the local runtime's adapters and the same core. */
-async function localAlerts(files: { path: string; body: Uint8Array }[]): Promise<Alert[]> {
+async function localAlerts(
+  files: { path: string; body: Uint8Array }[],
+  customRules: string,
+): Promise<Alert[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mantissa-twin-'));
   const store = new FsObjectStore(join(dir, 'lake'));
   const state = new SqliteStateStore(join(dir, 'state.db'));
@@ -248,7 +269,7 @@ async function localAlerts(files: { path: string; body: Uint8Array }[]): Promise
   const clock = fixedClock(END);
   const tables = TABLES.map((t) => t.name);
   try {
-    const rules = await shippedRules(tables, 'duckdb');
+    const rules = await deployedRules(tables, 'duckdb', customRules);
     for (const f of files) {
       await ingestObject(
         { store, state, encoder, clock, sources: SOURCES },
@@ -282,4 +303,40 @@ function containsAny(gz: Uint8Array, ids: Set<string>): boolean {
   const text = gunzipSync(gz).toString('utf8');
   for (const id of ids) if (text.includes(id)) return true;
   return false;
+}
+
+/** A deployment's own rules folder (what -c rulesDir names): one SQL rule and one Sigma rule. */
+function writeCustomRules(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mantissa-own-rules-'));
+  mkdirSync(join(dir, 'team'));
+  writeFileSync(
+    join(dir, 'team', 'root-by-ip.yaml'),
+    [
+      'name: Root activity by address',
+      'description: Every address root acted from.',
+      'severity: medium',
+      'category: access',
+      'query: |',
+      '  SELECT sourceipaddress AS ip, count(*) AS events, min(eventtime) AS first_seen, max(eventtime) AS last_seen',
+      '  FROM cloudtrail',
+      "  WHERE useridentity.type = 'Root' AND useridentity.invokedby IS NULL AND eventtype <> 'AwsServiceEvent'",
+      '  GROUP BY 1',
+      'dedup_fields: [ip]',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'team', 'root-sign-in.yml'),
+    [
+      'title: Root signed in (team rule)',
+      'status: experimental',
+      'logsource: {product: aws, service: cloudtrail}',
+      'detection:',
+      '  sel: {eventName: ConsoleLogin, userIdentity.type: Root}',
+      '  condition: sel',
+      'level: high',
+      '',
+    ].join('\n'),
+  );
+  return dir;
 }

@@ -62,4 +62,17 @@ describe('npx cdk synth', () => {
     expect(result.stderr).toContain('file does not exist (named by -c sourcesFile)');
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
+
+  test('names a bad rules folder instead of printing a stack trace', () => {
+    const result = cdkSynth(
+      'handlers=test/cdk/fixtures/handler.ts',
+      'bundling=false',
+      'rulesDir=test/cdk/fixtures/no-such-rules',
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      'Mantissa Log: cannot synthesise: test/cdk/fixtures/no-such-rules: not a folder (named by -c rulesDir)',
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
 });

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { guardSql } from '../../core/query/sql-guard.js';
 import {
@@ -42,6 +42,19 @@ export async function loadRules(
   tables: readonly string[],
   dialect: DialectName,
 ): Promise<LoadedRules> {
+  return loadRulesSync(roots, tables, dialect);
+}
+
+/**
+ * `loadRules` without the promise, for `cdk synth`, which checks a deployment's own rules while it
+ * builds the stack (construct code is synchronous). Rule folders are small; reading them blocks for
+ * milliseconds.
+ */
+export function loadRulesSync(
+  roots: readonly RuleRoot[],
+  tables: readonly string[],
+  dialect: DialectName,
+): LoadedRules {
   const sqlRoots: RuleRoot[] = [];
   const sigmaFiles: SigmaRuleFile[] = [];
   const sqlOnly = new Map<string, Set<string>>();
@@ -52,8 +65,8 @@ export async function loadRules(
       continue;
     }
     const skip = new Set<string>();
-    for (const path of await yamlFiles(root.dir)) {
-      const text = await readFile(path, 'utf8');
+    for (const path of yamlFiles(root.dir)) {
+      const text = readFileSync(path, 'utf8');
       if (kind === 'mixed' && !isSigma(text)) continue;
       skip.add(path);
       const rel = relative(root.dir, path).split(sep).join('/');
@@ -68,7 +81,7 @@ export async function loadRules(
       sqlOnly.set(root.dir, skip);
     }
   }
-  const sql = await loadSqlRules(sqlRoots, tables, sqlOnly);
+  const sql = loadSqlRulesSync(sqlRoots, tables, sqlOnly);
   const sigma = compileSigmaRules(sigmaFiles, dialect);
   return {
     rules: sql.rules,
@@ -77,10 +90,10 @@ export async function loadRules(
   };
 }
 
-async function yamlFiles(dir: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
+function yamlFiles(dir: string): string[] {
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
@@ -88,7 +101,7 @@ async function yamlFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of entries) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await yamlFiles(full)));
+    if (entry.isDirectory()) out.push(...yamlFiles(full));
     else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
   }
   return out.sort();
@@ -104,17 +117,25 @@ export async function loadSqlRules(
   /** Files of a folder that are not SQL rules (Sigma files in a mixed folder), per folder. */
   skip: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): Promise<LoadedRules> {
+  return loadSqlRulesSync(roots, tables, skip);
+}
+
+function loadSqlRulesSync(
+  roots: readonly RuleRoot[],
+  tables: readonly string[],
+  skip: ReadonlyMap<string, ReadonlySet<string>>,
+): LoadedRules {
   const rules: SqlRule[] = [];
   const errors: RuleError[] = [];
   const seen = new Map<string, string>();
   for (const root of roots) {
-    for (const path of await yamlFiles(root.dir)) {
+    for (const path of yamlFiles(root.dir)) {
       if (skip.get(root.dir)?.has(path)) continue;
       const rel = relative(root.dir, path).split(sep).join('/');
       const file = `${root.displayPrefix}${rel}`;
       const id = `${root.idPrefix}${rel.replace(/\.ya?ml$/i, '')}`;
       try {
-        const rule = parseSqlRule(file, id, await readFile(path, 'utf8'));
+        const rule = parseSqlRule(file, id, readFileSync(path, 'utf8'));
         try {
           guardSql(rule.query, { tables });
         } catch (err) {
