@@ -1,10 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MantissaFunction } from './functions.js';
@@ -46,10 +47,28 @@ export class Detection extends Construct {
   readonly function: MantissaFunction;
   readonly rule: events.Rule;
   readonly deadLetterQueue: sqs.Queue;
+  /** Threat-intelligence API keys for enrichment (JSON keyed by the names config.yaml gives them). */
+  readonly enrichmentSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: DetectionProps) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(10);
+
+    // Enrichment's threat-intelligence keys, filled by the operator after deployment; apart from the
+    // destination credentials, so detection never reads a Slack token and the router never an API key.
+    this.enrichmentSecret = new secretsmanager.Secret(this, 'EnrichmentCredentials', {
+      description:
+        'Mantissa Log enrichment credentials (threat-intelligence API keys, JSON keyed by the names config.yaml gives)',
+      encryptionKey: props.key,
+      secretObjectValue: {},
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.enrichmentSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Holds third-party API keys (AbuseIPDB, VirusTotal) that Secrets Manager cannot rotate itself: ' +
+        'they are rotated at the provider and pasted in by the operator.',
+    });
 
     this.function = new MantissaFunction(this, 'Detect', {
       entry: props.entry,
@@ -62,8 +81,9 @@ export class Detection extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       logRetention: props.logRetention,
       ...(props.customRules ? { customRules: props.customRules } : {}),
-      environment: props.environment,
+      environment: { ...props.environment, ENRICHMENT_SECRET_ARN: this.enrichmentSecret.secretArn },
     });
+    this.enrichmentSecret.grantRead(this.function.fn);
     const fn = this.function.fn;
     const role = this.function.role;
     props.catalog.grantQuery(role);

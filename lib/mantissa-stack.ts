@@ -261,6 +261,15 @@ export class MantissaStack extends Stack {
       IngestQueueUrl: { value: ingestion.queue.queueUrl, description: 'Ingest work queue' },
       IngestDeadLetterQueueUrl: { value: ingestion.deadLetterQueue.queueUrl, description: 'Failed ingests' },
       AlarmTopicArn: { value: monitoring.topic.topicArn, description: 'SNS topic the alarms notify' },
+      DestinationSecretArn: {
+        value: alerting.secret.secretArn,
+        description:
+          'Alert destination credentials (JSON keyed by the names config.yaml gives); the router reads it',
+      },
+      EnrichmentSecretArn: {
+        value: detection.enrichmentSecret.secretArn,
+        description: 'Threat-intelligence API keys (JSON keyed by api_key_secret names); detection reads it',
+      },
     };
     for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }

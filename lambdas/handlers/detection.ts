@@ -18,10 +18,12 @@ import { AlertStore } from '../core/alerts/store.js';
 import type { MantissaConfig } from '../core/config/config.js';
 import { type CycleReport, runDetectionCycle } from '../core/detection/cycle.js';
 import { type Clock, systemClock } from '../core/ports/clock.js';
+import type { HttpClient } from '../core/ports/http.js';
 import type { ObjectStore } from '../core/ports/object-store.js';
 import type { Outbox } from '../core/ports/outbox.js';
 import type { ParquetEncoder } from '../core/ports/parquet-encoder.js';
 import type { QueryEngine } from '../core/ports/query-engine.js';
+import type { Secrets } from '../core/ports/secrets.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { RuleOverrides } from '../core/rulepack/index.js';
 import { deployedRules } from './rules.js';
@@ -38,6 +40,11 @@ export interface DetectionHandlerDeps {
   config: () => Promise<MantissaConfig>;
   /** The offline country database for enrichment, where the bundle has it (see bundledGeoIp). */
   geo?: GeoIp;
+  /** Threat-intelligence API keys for enrichment: the enrichment-credentials secret. */
+  enrichmentSecrets?: Secrets;
+  /** How enrichment calls threat-intelligence providers, and where (tests). */
+  http?: HttpClient;
+  threatIntelUrls?: { abuseipdb?: string; virustotal?: string };
   /** Milliseconds left in this invocation: enrichment's lake queries stop in time (alert-enrichment.ts). */
   remainingMs?: () => number;
 }
@@ -77,6 +84,9 @@ async function route(deps: DetectionHandlerDeps): Promise<DetectionSummary['rout
     tables: lakeTables().map((t) => t.name),
     ...(deps.geo ? { geo: deps.geo } : {}),
     ...(deps.remainingMs ? { remainingMs: deps.remainingMs } : {}),
+    ...(deps.enrichmentSecrets ? { secrets: deps.enrichmentSecrets } : {}),
+    ...(deps.http ? { http: deps.http } : {}),
+    ...(deps.threatIntelUrls ? { threatIntelUrls: deps.threatIntelUrls } : {}),
   });
   try {
     const config = await deps.config();
@@ -190,6 +200,7 @@ export const handler = async (event: ScheduledEvent, context?: Context): Promise
         `s3://${requireEnv('LAKE_BUCKET', aws.env)}/config/config.yaml`,
       ),
       ...(geo ? { geo } : {}),
+      enrichmentSecrets: aws.enrichmentSecrets(),
       remainingMs: () => invocation?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
     });
   }

@@ -89,6 +89,9 @@ describe('detection handler enriches the alerts it routes, and the router delive
       /** Alerts already in the state table when detection runs. */
       existing?: ReturnType<typeof sampleAlert>[];
       remainingMs?: () => number;
+      /** The enrichment-credentials secret's fields, and the threat-intelligence peers. */
+      enrichmentSecrets?: Record<string, string>;
+      threatIntelUrls?: { abuseipdb?: string; virustotal?: string };
     } = {},
   ) {
     const clock = fixedClock(NOW);
@@ -150,6 +153,10 @@ describe('detection handler enriches the alerts it routes, and the router delive
       config: async () => config,
       ...(opts.geo ? { geo: opts.geo } : {}),
       ...(opts.remainingMs ? { remainingMs: opts.remainingMs } : {}),
+      ...(opts.enrichmentSecrets
+        ? { enrichmentSecrets: { get: async (name: string) => opts.enrichmentSecrets?.[name] } }
+        : {}),
+      ...(opts.threatIntelUrls ? { threatIntelUrls: opts.threatIntelUrls } : {}),
     });
     const [log, error] = [console.log, console.error];
     console.log = () => {};
@@ -176,8 +183,28 @@ describe('detection handler enriches the alerts it routes, and the router delive
     }
   }
 
-  it('delivers geo, entity history from Athena, related alerts, the template summary and AWS notes', async () => {
+  it('delivers geo, threat intelligence, entity history from Athena, related alerts and the template summary', async () => {
     const who = { user: 'mallory', ip: '8.8.8.8', account: '444455556666' };
+    // AbuseIPDB as its API documents it, answering only with the key from the enrichment secret.
+    const abuse = await startPeer((r) =>
+      r.url === '/api/v2/check?ipAddress=8.8.8.8&maxAgeInDays=90' && r.headers.key === 'abuse-key'
+        ? {
+            status: 200,
+            body: JSON.stringify({
+              data: {
+                ipAddress: '8.8.8.8',
+                abuseConfidenceScore: 0,
+                totalReports: 3,
+                countryCode: 'US',
+                isp: 'Google LLC',
+                usageType: 'Content Delivery Network',
+                lastReportedAt: '2026-11-02T10:00:00+00:00',
+              },
+            }),
+          }
+        : { status: 401, body: '{"errors":[{"detail":"Authentication failed"}]}' },
+    );
+    peers.push(abuse);
     // An earlier alert about the same address, raised two days ago (so not routed again now).
     const earlier = sampleAlert({
       id: 'eeee0000eeee0000eeee0000',
@@ -187,10 +214,15 @@ describe('detection handler enriches the alerts it routes, and the router delive
     const { summary, delivered } = await detectAndDeliver(who, {
       times: ['2026-11-01T08:00:00Z', '2026-11-10T09:30:00Z'],
       geo: offlineGeoIp,
-      // Threat intelligence is configured, but AWS cannot look it up yet: a note says so.
-      extraYaml: 'enrichment:\n  abuseipdb: { api_key_secret: abuseipdb-key }\n',
+      // AbuseIPDB's key sits in the enrichment-credentials secret under the name config.yaml gives;
+      // VirusTotal is configured but its key was never pasted in: a note says which secret is missing.
+      extraYaml:
+        'enrichment:\n  abuseipdb: { api_key_secret: abuseipdb-key }\n  virustotal: { api_key_secret: vt-key }\n',
+      enrichmentSecrets: { 'abuseipdb-key': 'abuse-key' },
+      threatIntelUrls: { abuseipdb: abuse.url },
       existing: [earlier],
     });
+    expect(abuse.received).toHaveLength(1);
     expect(summary.routing).toEqual({ alerts: 1, enqueued: 1, resolutions: 0, errors: [] });
     const alert = delivered.alert as { id: string; firstSeen: string; lastSeen: string };
     expect(alert.id).toBe(summary.raised[0]);
@@ -202,7 +234,18 @@ describe('detection handler enriches the alerts it routes, and the router delive
       computedAt: '2026-11-21T12:00:00.000Z',
       entities: [user, ip, account],
       geo: { '8.8.8.8': { country: 'US', name: 'United States' } },
-      threatIntel: {},
+      threatIntel: {
+        '8.8.8.8': {
+          abuseipdb: {
+            abuseConfidenceScore: 0,
+            totalReports: 3,
+            countryCode: 'US',
+            isp: 'Google LLC',
+            usageType: 'Content Delivery Network',
+            lastReportedAt: '2026-11-02T10:00:00+00:00',
+          },
+        },
+      },
       related: [
         {
           id: 'eeee0000eeee0000eeee0000',
@@ -241,7 +284,7 @@ describe('detection handler enriches the alerts it routes, and the router delive
         ],
         source: 'template',
       },
-      notes: ['threat intelligence: not looked up on AWS yet (see docs/deploy.md, Known limits)'],
+      notes: ['virustotal: not looked up: no API key (secret "vt-key" is not set)'],
     });
   });
 

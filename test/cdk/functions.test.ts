@@ -118,13 +118,21 @@ describe('Lambda functions', () => {
     expect(outbox?.Properties.RedrivePolicy.maxReceiveCount).toBe(OUTBOX_MAX_RECEIVES);
   });
 
-  test('only the router may read the destination secret', () => {
-    const readers = resourcesOf(template, 'AWS::IAM::Policy').filter(([, policy]) =>
-      (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) =>
-        [s.Action].flat().includes('secretsmanager:GetSecretValue'),
-      ),
+  test('each secret has exactly one reader: destination credentials the router, enrichment keys detection', () => {
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const readers = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+        .map((s) => [id.replace(/Role.*$/, ''), JSON.stringify(s.Resource)]),
     );
-    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^AlertingRouterRole/)]);
+    expect(readers).toEqual([
+      ['DetectionDetect', expect.stringMatching(/^\{"Ref":"DetectionEnrichmentCredentials[0-9A-F]{8}"\}$/)],
+      ['AlertingRouter', expect.stringMatching(/^\{"Ref":"AlertingDestinationCredentials[0-9A-F]{8}"\}$/)],
+    ]);
+    const detection = functions.find(([id]) => id.startsWith('DetectionDetect'))?.[1];
+    expect(detection?.Properties.Environment.Variables.ENRICHMENT_SECRET_ARN).toEqual({
+      Ref: expect.stringMatching(/^DetectionEnrichmentCredentials[0-9A-F]{8}$/),
+    });
   });
 
   test('the router reads exactly config/config.yaml of the lake, nothing else of it', () => {

@@ -1,11 +1,14 @@
 import { createRequire } from 'node:module';
 import { EnrichmentStore, enrichAlert } from '../../core/alerts/enrichment/enrich.js';
 import type { GeoIp } from '../../core/alerts/enrichment/geo.js';
+import { threatIntelProviders } from '../../core/alerts/enrichment/threat-intel.js';
 import type { Alert } from '../../core/alerts/model.js';
 import type { AlertStore } from '../../core/alerts/store.js';
 import type { MantissaConfig } from '../../core/config/config.js';
 import type { Clock } from '../../core/ports/clock.js';
+import { fetchHttpClient, type HttpClient } from '../../core/ports/http.js';
 import type { QueryEngine, QueryOptions } from '../../core/ports/query-engine.js';
+import type { Secrets } from '../../core/ports/secrets.js';
 import type { StateStore } from '../../core/ports/state-store.js';
 import { offlineGeoIp } from '../local/geo.js';
 
@@ -76,15 +79,25 @@ export interface AwsEnrichmentDeps {
   geo?: GeoIp;
   /** Milliseconds left in this invocation (the Lambda context's); unbounded when absent. */
   remainingMs?: () => number;
+  /**
+   * The enrichment-credentials secret (ENRICHMENT_SECRET_ARN): threat-intelligence API keys, by the
+   * names `enrichment.abuseipdb.api_key_secret` and `virustotal.api_key_secret` give. Only the
+   * detection function may read it; destination credentials stay the router's alone.
+   */
+  secrets?: Secrets;
+  /** How threat-intelligence providers are called. @default fetchHttpClient */
+  http?: HttpClient;
+  /** Provider base URLs instead of the public APIs (tests). */
+  threatIntelUrls?: { abuseipdb?: string; virustotal?: string };
 }
 
 /**
  * Enrichment as the local runtime does it when routing (lambdas/adapters/local/outbox-delivery.ts):
- * once per alert, stored beside it in the state table, where the router reads it at delivery. The
- * parts AWS cannot do yet are named in the notes rather than left out silently: threat intelligence
- * (its API keys would live in the destination-credentials secret, which only the router may read),
- * geo where the bundle lacks the database, and LLM summaries (no model is wired to detection, so the
- * summary is the template, as it is locally without a configured LLM).
+ * once per alert, stored beside it in the state table, where the router reads it at delivery.
+ * Threat intelligence uses the keys in the enrichment-credentials secret. What AWS cannot do is
+ * named in the notes rather than left out silently: geo where the bundle lacks the database, and
+ * LLM summaries (no model is wired to detection, so the summary is the template, as it is locally
+ * without a configured LLM).
  */
 export function awsEnricher(
   deps: AwsEnrichmentDeps,
@@ -94,8 +107,13 @@ export function awsEnricher(
     if (await store.get(alert.id)) return;
     const e = config.enrichment;
     const notes: string[] = [];
+    let intel: Awaited<ReturnType<typeof threatIntelProviders>> = { notes: [] };
     if (e.abuseipdb || e.virustotal) {
-      notes.push('threat intelligence: not looked up on AWS yet (see docs/deploy.md, Known limits)');
+      if (deps.secrets) intel = await threatIntelProviders(e, deps.secrets, deps.threatIntelUrls);
+      else
+        notes.push(
+          'threat intelligence: no enrichment-credentials secret (ENRICHMENT_SECRET_ARN) to read keys from',
+        );
     }
     if (e.geo && !deps.geo) notes.push('geo: the country database is not in this function bundle');
     const query = deps.remainingMs ? budgetedQueryEngine(deps.query, deps.remainingMs) : deps.query;
@@ -103,12 +121,15 @@ export function awsEnricher(
       state: deps.state,
       alerts: deps.alerts,
       now: deps.clock.now(),
+      http: deps.http ?? fetchHttpClient,
       cacheTtlMs: e.cache_ttl,
       related: e.related,
       tables: deps.tables,
       ...(e.geo && deps.geo ? { geo: deps.geo } : {}),
+      ...(intel.abuseipdb ? { abuseipdb: intel.abuseipdb } : {}),
+      ...(intel.virustotal ? { virustotal: intel.virustotal } : {}),
       ...(e.history ? { query } : {}),
     });
-    await store.put({ ...enrichment, notes: [...enrichment.notes, ...notes] });
+    await store.put({ ...enrichment, notes: [...enrichment.notes, ...intel.notes, ...notes] });
   };
 }

@@ -73,14 +73,20 @@ export class AwsEnvironment {
     );
   }
 
+  /** Destination credentials (SECRET_ARN): the alert router's alone. */
   secrets(): SecretsManagerSecrets {
-    return this.once(
-      'secrets',
-      () =>
-        new SecretsManagerSecrets({
-          client: new SecretsManagerClient({}),
-          secretId: requireEnv('SECRET_ARN', this.env),
-        }),
-    );
+    return this.once('secrets', () => this.secret('SECRET_ARN'));
+  }
+
+  /** Threat-intelligence API keys (ENRICHMENT_SECRET_ARN): the detection function's alone. */
+  enrichmentSecrets(): SecretsManagerSecrets {
+    return this.once('enrichment-secrets', () => this.secret('ENRICHMENT_SECRET_ARN'));
+  }
+
+  private secret(variable: string): SecretsManagerSecrets {
+    return new SecretsManagerSecrets({
+      client: this.once('secrets-client', () => new SecretsManagerClient({})),
+      secretId: requireEnv(variable, this.env),
+    });
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Mailer } from '../../core/alerts/destinations/mailer.js';
 import { EnrichmentStore, enrichAlert } from '../../core/alerts/enrichment/enrich.js';
 import type { GeoIp } from '../../core/alerts/enrichment/geo.js';
+import { threatIntelProviders } from '../../core/alerts/enrichment/threat-intel.js';
 import type { Alert } from '../../core/alerts/model.js';
 import { type DrainReport, drainOutbox } from '../../core/alerts/outbox/deliver.js';
 import {
@@ -80,13 +81,11 @@ export class LocalDelivery {
   private async enrich(alert: Alert, config: MantissaConfig): Promise<void> {
     if (await this.enrichments.get(alert.id)) return;
     const e = config.enrichment;
-    const provider = async (s: typeof e.abuseipdb, baseUrl: string | undefined) => {
-      const apiKey = s && (await this.secrets.get(s.api_key_secret));
-      if (!s || !apiKey) return undefined;
-      return { apiKey, perMinute: s.per_minute, perDay: s.per_day, ...(baseUrl ? { baseUrl } : {}) };
-    };
-    const abuseipdb = await provider(e.abuseipdb, this.opts.threatIntelUrls?.abuseipdb);
-    const virustotal = await provider(e.virustotal, this.opts.threatIntelUrls?.virustotal);
+    const { abuseipdb, virustotal, notes } = await threatIntelProviders(
+      e,
+      this.secrets,
+      this.opts.threatIntelUrls,
+    );
     // The LLM configured for questions (MANTISSA_LLM_PROVIDER) also writes summaries; a bad
     // setting there falls back to the template rather than holding up delivery.
     this.llm ??= this.opts.llm
@@ -110,7 +109,7 @@ export class LocalDelivery {
       ...(e.history ? { query: await this.host.query() } : {}),
       ...(e.llm_summary && llm ? { llm } : {}),
     });
-    await this.enrichments.put(enrichment);
+    await this.enrichments.put({ ...enrichment, notes: [...enrichment.notes, ...notes] });
   }
 
   /** Enriches and enqueues alerts for every destination their routes name. */

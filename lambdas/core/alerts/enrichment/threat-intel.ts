@@ -154,3 +154,42 @@ export async function lookupThreatIntel(
   }
   return { intel, notes };
 }
+
+/** A provider's settings as the configuration gives them (`enrichment.abuseipdb` / `virustotal`). */
+export interface ConfiguredProvider {
+  api_key_secret: string;
+  per_minute?: number | undefined;
+  per_day?: number | undefined;
+}
+
+/**
+ * The configured providers whose API key resolves, ready for lookupThreatIntel, in both runtimes.
+ * A configured provider whose key secret is not set is left out with a note naming the secret, so
+ * a missing key shows on the alert instead of threat intelligence silently never appearing.
+ */
+export async function threatIntelProviders(
+  configured: { abuseipdb?: ConfiguredProvider | undefined; virustotal?: ConfiguredProvider | undefined },
+  secrets: { get(name: string): Promise<string | undefined> },
+  baseUrls: { abuseipdb?: string | undefined; virustotal?: string | undefined } = {},
+): Promise<Pick<ThreatIntelDeps, 'abuseipdb' | 'virustotal'> & { notes: string[] }> {
+  const out: Pick<ThreatIntelDeps, 'abuseipdb' | 'virustotal'> & { notes: string[] } = { notes: [] };
+  for (const name of ['abuseipdb', 'virustotal'] as const) {
+    const s = configured[name];
+    if (!s) continue;
+    const apiKey = await secrets.get(s.api_key_secret);
+    if (!apiKey) {
+      out.notes.push(
+        `${name}: not looked up: no API key (secret ${JSON.stringify(s.api_key_secret)} is not set)`,
+      );
+      continue;
+    }
+    const baseUrl = baseUrls[name];
+    out[name] = {
+      apiKey,
+      ...(s.per_minute === undefined ? {} : { perMinute: s.per_minute }),
+      ...(s.per_day === undefined ? {} : { perDay: s.per_day }),
+      ...(baseUrl ? { baseUrl } : {}),
+    };
+  }
+  return out;
+}
