@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MantissaFunction } from './functions.js';
-import { acknowledgeKeyGlobs, grantKey, grantObjects } from './grants.js';
+import { acknowledgeKeyGlobs, grantBedrockInvoke, grantKey, grantObjects } from './grants.js';
 import type { LakeCatalog } from './lake-catalog.js';
 import { deliveryDeadLetterQueue } from './queues.js';
 
@@ -36,6 +36,8 @@ export interface DetectionProps {
   readonly logRetention?: logs.RetentionDays;
   /** The deployment's own rules folder (checked at synth), copied beside the function's bundle. */
   readonly customRules?: string;
+  /** Bedrock model or inference-profile ARN that writes alert summaries. @default - the template */
+  readonly bedrockModelArn?: string;
 }
 
 /**
@@ -81,9 +83,15 @@ export class Detection extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       logRetention: props.logRetention,
       ...(props.customRules ? { customRules: props.customRules } : {}),
-      environment: { ...props.environment, ENRICHMENT_SECRET_ARN: this.enrichmentSecret.secretArn },
+      environment: {
+        ...props.environment,
+        ENRICHMENT_SECRET_ARN: this.enrichmentSecret.secretArn,
+        ...(props.bedrockModelArn ? { BEDROCK_MODEL_ARN: props.bedrockModelArn } : {}),
+      },
     });
     this.enrichmentSecret.grantRead(this.function.fn);
+    // Alert summaries (enrichment.llm_summary) by the model the API answers questions with.
+    if (props.bedrockModelArn) grantBedrockInvoke(this.function.role, props.bedrockModelArn);
     const fn = this.function.fn;
     const role = this.function.role;
     props.catalog.grantQuery(role);

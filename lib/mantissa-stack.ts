@@ -162,6 +162,7 @@ export class MantissaStack extends Stack {
       schedule: props.detectionSchedule,
       logRetention,
       ...customRules,
+      ...(props.bedrockModelArn ? { bedrockModelArn: props.bedrockModelArn } : {}),
     });
 
     const alerting = new AlertRouting(this, 'Alerting', {

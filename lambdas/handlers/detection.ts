@@ -5,6 +5,7 @@ import { cachedConfig } from '../adapters/aws/config-object.js';
 import { lakeTables } from '../adapters/aws/deployed-sources.js';
 import { AwsEnvironment, requireEnv } from '../adapters/aws/environment.js';
 import { openLambdaEncoder } from '../adapters/aws/lambda-encoder.js';
+import { bedrockFromEnv } from '../adapters/aws/natural-language.js';
 import { SqsOutbox } from '../adapters/aws/sqs-outbox.js';
 import type { LoadedRules } from '../adapters/local/rule-files.js';
 import type { GeoIp } from '../core/alerts/enrichment/geo.js';
@@ -17,6 +18,7 @@ import {
 import { AlertStore } from '../core/alerts/store.js';
 import type { MantissaConfig } from '../core/config/config.js';
 import { type CycleReport, runDetectionCycle } from '../core/detection/cycle.js';
+import type { LlmClient } from '../core/llm/types.js';
 import { type Clock, systemClock } from '../core/ports/clock.js';
 import type { HttpClient } from '../core/ports/http.js';
 import type { ObjectStore } from '../core/ports/object-store.js';
@@ -45,6 +47,8 @@ export interface DetectionHandlerDeps {
   /** How enrichment calls threat-intelligence providers, and where (tests). */
   http?: HttpClient;
   threatIntelUrls?: { abuseipdb?: string; virustotal?: string };
+  /** The deployed Bedrock model (BEDROCK_MODEL_ARN): alert summaries; the template without one. */
+  llm?: LlmClient;
   /** Milliseconds left in this invocation: enrichment's lake queries stop in time (alert-enrichment.ts). */
   remainingMs?: () => number;
 }
@@ -87,6 +91,7 @@ async function route(deps: DetectionHandlerDeps): Promise<DetectionSummary['rout
     ...(deps.enrichmentSecrets ? { secrets: deps.enrichmentSecrets } : {}),
     ...(deps.http ? { http: deps.http } : {}),
     ...(deps.threatIntelUrls ? { threatIntelUrls: deps.threatIntelUrls } : {}),
+    ...(deps.llm ? { llm: deps.llm } : {}),
   });
   try {
     const config = await deps.config();
@@ -170,6 +175,7 @@ export const handler = async (event: ScheduledEvent, context?: Context): Promise
   if (!fromEnv) {
     const aws = new AwsEnvironment();
     const geo = bundledGeoIp();
+    const llm = bedrockFromEnv(aws.env);
     let encoder: Promise<ParquetEncoder> | undefined;
     fromEnv = createDetectionHandler({
       state: aws.state(),
@@ -201,6 +207,7 @@ export const handler = async (event: ScheduledEvent, context?: Context): Promise
       ),
       ...(geo ? { geo } : {}),
       enrichmentSecrets: aws.enrichmentSecrets(),
+      ...(llm ? { llm } : {}),
       remainingMs: () => invocation?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
     });
   }

@@ -243,6 +243,21 @@ describe('natural-language questions', () => {
     expect(api?.[1].Properties.Environment.Variables.BEDROCK_MODEL_ARN).toBe(PROFILE);
   });
 
+  test('the detection function (alert summaries) gets the same grant and model, and only with the option', () => {
+    const detection = (t: Template) =>
+      resourcesOf(t, 'AWS::IAM::Policy')
+        .filter(([id]) => id.startsWith('DetectionDetectRole'))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const fn = (t: Template) =>
+      resourcesOf(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('DetectionDetect'))?.[1];
+    expect(about(detection(template), 'bedrock:')).toEqual([]);
+    expect(fn(template)?.Properties.Environment.Variables.BEDROCK_MODEL_ARN).toBeUndefined();
+    const withModel = synthesise({ bedrockModelArn: PROFILE }).template;
+    expect(about(detection(withModel), 'bedrock:')).toEqual(about(apiStatements(withModel), 'bedrock:'));
+    expect(about(detection(withModel), 'bedrock:')).toHaveLength(2);
+    expect(fn(withModel)?.Properties.Environment.Variables.BEDROCK_MODEL_ARN).toBe(PROFILE);
+  });
+
   test('a foundation model is granted alone; anything else is refused at synth', () => {
     const statements = (arn: string) => {
       const stack = new Stack();

@@ -147,5 +147,5 @@ describe('a rules folder given with -c rulesDir', () => {
     expect(ownIds(after).sort()).toEqual(['local/team/root-by-ip', 'local/team/root-sign-in']);
     expect(after.rules.length).toBe(before.rules.length + 1);
     expect(after.sigma.events.length).toBe(before.sigma.events.length + 1);
-  });
+  }, 180_000);
 });

@@ -5,6 +5,7 @@ import { threatIntelProviders } from '../../core/alerts/enrichment/threat-intel.
 import type { Alert } from '../../core/alerts/model.js';
 import type { AlertStore } from '../../core/alerts/store.js';
 import type { MantissaConfig } from '../../core/config/config.js';
+import type { LlmClient } from '../../core/llm/types.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { fetchHttpClient, type HttpClient } from '../../core/ports/http.js';
 import type { QueryEngine, QueryOptions } from '../../core/ports/query-engine.js';
@@ -89,15 +90,19 @@ export interface AwsEnrichmentDeps {
   http?: HttpClient;
   /** Provider base URLs instead of the public APIs (tests). */
   threatIntelUrls?: { abuseipdb?: string; virustotal?: string };
+  /**
+   * The model the stack was deployed with (-c bedrockModelArn), writing summaries when
+   * `enrichment.llm_summary` is on, as the configured LLM does locally; the template without one.
+   */
+  llm?: LlmClient;
 }
 
 /**
  * Enrichment as the local runtime does it when routing (lambdas/adapters/local/outbox-delivery.ts):
  * once per alert, stored beside it in the state table, where the router reads it at delivery.
- * Threat intelligence uses the keys in the enrichment-credentials secret. What AWS cannot do is
- * named in the notes rather than left out silently: geo where the bundle lacks the database, and
- * LLM summaries (no model is wired to detection, so the summary is the template, as it is locally
- * without a configured LLM).
+ * Threat intelligence uses the keys in the enrichment-credentials secret; summaries the deployed
+ * Bedrock model (the template without one, as locally without an LLM). Geo where the bundle lacks
+ * the database is named in the notes rather than left out silently.
  */
 export function awsEnricher(
   deps: AwsEnrichmentDeps,
@@ -129,6 +134,7 @@ export function awsEnricher(
       ...(intel.abuseipdb ? { abuseipdb: intel.abuseipdb } : {}),
       ...(intel.virustotal ? { virustotal: intel.virustotal } : {}),
       ...(e.history ? { query } : {}),
+      ...(e.llm_summary && deps.llm ? { llm: deps.llm } : {}),
     });
     await store.put({ ...enrichment, notes: [...enrichment.notes, ...intel.notes, ...notes] });
   };
