@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { cpSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadRulesSync } from '../lambdas/adapters/local/rule-files.js';
 import { customRulesRoot } from '../lambdas/handlers/rules.js';
@@ -14,7 +15,13 @@ export class CustomRulesError extends Error {
 
 /** A checked rules folder, as the functions will load it. */
 export interface DeployedRulesDir {
-  /** Absolute path of the folder, copied beside the ingest, detection and API bundles. */
+  /** The folder the option named, absolute. */
+  readonly source: string;
+  /**
+   * A copy of its rule files alone (`*.yaml`, `*.yml`, subfolders kept), the one checked and the one
+   * copied beside the ingest, detection and API bundles: nothing else in the folder (a README, an
+   * editor's backup, a stray `.env`) ends up in a function's code.
+   */
   readonly dir: string;
   /** Ids of its rules, as alerts and `GET /api/v1/rules` will show them (`local/…`). */
   readonly ruleIds: readonly string[];
@@ -40,12 +47,17 @@ export function checkRulesDir(
     // Reported below, with the option that named it.
   }
   if (!isDir) throw new CustomRulesError(`${folder}: not a folder (named by -c ${RULES_DIR_CONTEXT})`);
+  const staged = mkdtempSync(join(tmpdir(), 'mantissa-deployed-rules-'));
+  cpSync(dir, staged, {
+    recursive: true,
+    filter: (path) => statSync(path).isDirectory() || /\.ya?ml$/i.test(path),
+  });
   const shipped = join(PROJECT_ROOT, 'rules');
   const loaded = loadRulesSync(
     [
       { dir: join(shipped, 'sql'), idPrefix: 'sql/', displayPrefix: 'rules/sql/' },
       { dir: join(shipped, 'sigma'), idPrefix: 'sigma/', displayPrefix: 'rules/sigma/', kind: 'sigma' },
-      customRulesRoot(dir, `${folder.replace(/\/+$/, '')}/`),
+      customRulesRoot(staged, `${folder.replace(/\/+$/, '')}/`),
     ],
     tables,
     'athena',
@@ -65,5 +77,5 @@ export function checkRulesDir(
       `${folder}: holds no rules (*.yaml or *.yml SQL or Sigma rules, in any subfolder)`,
     );
   }
-  return { dir, ruleIds: ruleIds.sort() };
+  return { source: dir, dir: staged, ruleIds: ruleIds.sort() };
 }

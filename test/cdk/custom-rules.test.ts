@@ -53,8 +53,12 @@ const functionsOf = (stack: MantissaStack) =>
 describe('a rules folder given with -c rulesDir', () => {
   test('is checked at synth and goes beside the ingest, detection and API bundles only', () => {
     const stack = synthWith(FIXTURE);
-    const dir = join(PROJECT_ROOT, FIXTURE);
-    expect(stack.customRules).toEqual({ dir, ruleIds: ['local/team/root-by-ip', 'local/team/root-sign-in'] });
+    expect(stack.customRules).toEqual({
+      source: join(PROJECT_ROOT, FIXTURE),
+      dir: expect.stringContaining('mantissa-deployed-rules-'),
+      ruleIds: ['local/team/root-by-ip', 'local/team/root-sign-in'],
+    });
+    const dir = stack.customRules?.dir;
     expect(functionsOf(stack)).toEqual({
       'Ingestion/Ingest': dir,
       'Detection/Detect': dir,
@@ -90,6 +94,19 @@ describe('a rules folder given with -c rulesDir', () => {
     expect(message.split('\n')[0]).toBe('2 rule(s) would not load on AWS:');
     expect(message).toMatch(/no-table\.yaml.*query.*nowhere/);
     expect(message).toMatch(/typo\.yml.*eventNam.*not a column of table cloudtrail/);
+  });
+
+  test('only rule files are checked and shipped: nothing else of the folder reaches a function', () => {
+    const folder = tempDir('mixed-rules');
+    cpSync(join(PROJECT_ROOT, FIXTURE), folder, { recursive: true });
+    writeFileSync(join(folder, 'README.md'), '# our rules\n');
+    writeFileSync(join(folder, '.env'), 'SLACK_TOKEN=xoxb-not-for-lambda\n');
+    writeFileSync(join(folder, 'team', 'root-sign-in.yml~'), 'an editor backup\n');
+    const checked = checkRulesDir(folder, TABLE_NAMES);
+    scratch.push(checked.dir);
+    const files = (readdirSync(checked.dir, { recursive: true }) as string[]).sort();
+    expect(files).toEqual(['team', 'team/root-by-ip.yaml', 'team/root-sign-in.yml']);
+    expect(checked.ruleIds).toEqual(['local/team/root-by-ip', 'local/team/root-sign-in']);
   });
 
   test('a missing or empty folder is refused, naming the option', () => {
