@@ -99,7 +99,7 @@ async function route(deps: DetectionHandlerDeps): Promise<DetectionSummary['rout
       { config, outbox: deps.outbox, state: deps.state, now, enrich: (alert) => enrich(alert, config) },
       await unroutedAlerts(alerts, deps.state, since),
     );
-    const closed = (await alerts.list({ limit: 100_000 })).filter((a) => a.updatedAt >= since.toISOString());
+    const closed = (await alerts.all()).filter((a) => a.updatedAt >= since.toISOString());
     const resolutions = await routeResolutions({ config, outbox: deps.outbox, now }, closed);
     return { ...routed, resolutions };
   } catch (err) {

@@ -152,9 +152,7 @@ export class LocalDelivery {
     const since = new Date(now.getTime() - SWEEP_MS);
     const routed = await this.route(await unroutedAlerts(this.host.alerts, this.host.state, since));
     // Alerts closed in the last day whose destinations heard of them get a resolve message.
-    const closed = (await this.host.alerts.list({ limit: 100_000 })).filter(
-      (a) => a.updatedAt >= since.toISOString(),
-    );
+    const closed = (await this.host.alerts.all()).filter((a) => a.updatedAt >= since.toISOString());
     const resolutions = await routeResolutions(
       { config: await this.config(), outbox: this.outbox, now },
       closed,

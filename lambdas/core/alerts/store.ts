@@ -137,6 +137,15 @@ export class AlertStore {
     for (const id of ids) await this.state.delete(PK.lake, id);
   }
 
+  /**
+   * Every stored alert, in one read of the alert partition (no order): for background passes that
+   * look at all of them anyway (routing, resolutions), where reading through the list index would
+   * cost one request per alert instead.
+   */
+  async all(): Promise<Alert[]> {
+    return (await this.state.query<Alert>(PK.alert)).map((i) => normaliseAlert(i.value));
+  }
+
   /** Newest first (by last seen). */
   async list(filter: AlertFilter = {}): Promise<Alert[]> {
     return (await this.page(filter)).alerts;
@@ -187,8 +196,7 @@ export class AlertStore {
   private async buildSeenIndex(): Promise<void> {
     if (this.seenIndexBuilt) return;
     if (!(await this.state.get(PK.meta, SEEN_INDEX_BUILT))) {
-      for (const item of await this.state.query<Alert>(PK.alert)) {
-        const alert = normaliseAlert(item.value);
+      for (const alert of await this.all()) {
         await this.state.put(PK.seen, seenKey(alert.lastSeen, alert.id), { id: alert.id });
       }
       await this.state.put(PK.meta, SEEN_INDEX_BUILT, { builtAt: new Date().toISOString() });

@@ -112,7 +112,7 @@ export async function unroutedAlerts(store: AlertStore, state: StateStore, since
   const iso = since.toISOString();
   // By when the alert was raised, not last seen: detection over replayed or late logs raises alerts
   // today about events of days ago, and those must be routed too.
-  return (await store.list({ limit: 100_000 })).filter((a) => a.createdAt >= iso && !routed.has(a.id));
+  return (await store.all()).filter((a) => a.createdAt >= iso && !routed.has(a.id));
 }
 
 /** Statuses that close an alert: destinations that were told about it hear that it is over. */
