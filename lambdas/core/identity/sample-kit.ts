@@ -4,47 +4,10 @@
  * joins across providers), their habits, and attacker infrastructure.
  */
 
-/** mulberry32: small, fast, and the same on every platform. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-  hex(length: number): string {
-    let s = '';
-    for (let i = 0; i < length; i++) s += '0123456789abcdef'[this.int(0, 15)];
-    return s;
-  }
-  alnum(length: number): string {
-    const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let s = '';
-    for (let i = 0; i < length; i++) s += abc[this.int(0, abc.length - 1)];
-    return s;
-  }
-  uuid(): string {
-    const h = this.hex(32);
-    const variant = '89ab'[this.int(0, 3)];
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  }
-}
+import { Mulberry32 } from '../sources/mulberry32.js';
+
+/** The shared mulberry32 source, seeded with a stream's seed (streamSeed) as it is. */
+export class Rng extends Mulberry32 {}
 
 /** A seed per stream, so adding events to one generator does not shift another's. */
 export function streamSeed(seed: number, stream: string): number {

@@ -1,8 +1,8 @@
 /**
- * The CloudTrail sample's seeded randomness: one mulberry32 stream per named part of a seed, so the
- * background, the attacks and the delivery files draw independently. Not `sample-random.ts`: the
- * two derive streams differently, and changing either would change its samples.
+ * The CloudTrail sample's seeded randomness: one mulberry32 stream (../../mulberry32.ts) per named
+ * part of a seed, so the background, the attacks and the delivery files draw independently.
  */
+import { Mulberry32 } from '../../mulberry32.js';
 
 /** Relative weights (or, for errors, probabilities) by name. */
 export type Mix<K extends string> = Partial<Record<K, number>>;
@@ -22,53 +22,8 @@ export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 export const HEX = '0123456789abcdef';
 export const B64 = `${ALNUM}+/`;
 
-/** mulberry32: small, fast, and the same on every platform. */
-export class Rng implements Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-  weighted<K extends string>(mix: Mix<K>): K {
-    const entries = Object.entries(mix) as [K, number][];
-    let r = this.next() * entries.reduce((sum, [, w]) => sum + w, 0);
-    for (const [item, w] of entries) {
-      r -= w;
-      if (r < 0) return item;
-    }
-    return this.pick(entries)[0];
-  }
-  chars(alphabet: string, length: number): string {
-    let s = '';
-    for (let i = 0; i < length; i++) s += alphabet.charAt(Math.floor(this.next() * alphabet.length));
-    return s;
-  }
-  uuid(): string {
-    const h = this.chars(HEX, 32);
-    const variant = HEX.charAt(8 + Math.floor(this.next() * 4));
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
-  }
-  poisson(mean: number): number {
-    const limit = Math.exp(-mean);
-    let k = 0;
-    for (let p = this.next(); p > limit; p *= this.next()) k++;
-    return k;
-  }
-}
+/** The shared mulberry32 source, seeded with a stream's 32-bit seed (streamSeed) as it is. */
+export class Rng extends Mulberry32 implements Random {}
 
 /** A 32-bit seed for one named stream of a sample seed. */
 export function streamSeed(seed: number, stream: string): number {
