@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { JSON_SCHEMA, load } from 'js-yaml';
-import { TABLES } from '../lambdas/core/schema/registry.js';
+import { resolve } from 'node:path';
+import { buildSourcesFile } from '../lambdas/adapters/local/custom-sources.js';
 import type { TableSchema } from '../lambdas/core/schema/types.js';
 import {
   CUSTOM_SOURCES_ENV,
@@ -9,13 +7,7 @@ import {
   declarationsValue,
   deployedCustomSources,
 } from '../lambdas/core/sources/custom/deployed.js';
-import {
-  buildCustomSources,
-  type CustomSourceConfig,
-  CustomSourceError,
-  parseSourcesFile,
-  sampleRecords,
-} from '../lambdas/core/sources/custom/index.js';
+import { type CustomSourceConfig, CustomSourceError } from '../lambdas/core/sources/custom/index.js';
 
 /** The context option naming the sources file: `npx cdk deploy -c sourcesFile=./sources.yaml`. */
 export const SOURCES_FILE_CONTEXT = 'sourcesFile';
@@ -32,15 +24,6 @@ export interface DeployedSourcesFile {
   readonly tables: TableSchema[];
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 /**
  * Reads, validates and freezes the sources file at synth time, with the parser the local runtime
  * uses: a mistake throws CustomSourceError naming the file and field, so synthesis fails rather than
@@ -50,31 +33,11 @@ function readText(path: string): string | undefined {
  * Paths are relative to `cwd`, where `cdk` runs.
  */
 export function loadSourcesFile(file: string, cwd = process.cwd()): DeployedSourcesFile {
-  const path = resolve(cwd, file);
-  const text = readText(path);
-  if (text === undefined) {
+  const built = buildSourcesFile(resolve(cwd, file), file);
+  if (!built) {
     throw new CustomSourceError(file, '', `file does not exist (named by -c ${SOURCES_FILE_CONTEXT})`);
   }
-  let doc: unknown;
-  try {
-    doc = load(text, { filename: file, schema: JSON_SCHEMA });
-  } catch (err) {
-    throw new CustomSourceError(file, '', `invalid YAML: ${(err as Error).message}`);
-  }
-  const configs = parseSourcesFile(file, doc);
-  const sample = (config: CustomSourceConfig) => {
-    const field = `sources[${configs.indexOf(config)}].sample`;
-    const samplePath = resolve(dirname(path), config.sample ?? '');
-    const body = readText(samplePath);
-    if (body === undefined)
-      throw new CustomSourceError(file, field, `sample file ${samplePath} does not exist`);
-    return sampleRecords(body, file, field, samplePath);
-  };
-  const { declarations } = buildCustomSources(configs, {
-    file,
-    builtInTables: TABLES.map((t) => t.name),
-    sample,
-  });
+  const { declarations } = built;
   if (declarations.length === 0) return { file, declarations, environment: {}, tables: [] };
   const value = declarationsValue(declarations);
   const bytes = Buffer.byteLength(value);

@@ -40,6 +40,37 @@ function readSample(file: string, field: string, path: string): unknown[] {
 }
 
 /**
+ * Reads, parses and builds one sources file, the format both runtimes take (`$MANTISSA_HOME/
+ * sources.yaml` locally, `-c sourcesFile` on AWS): samples of `infer: true` sources are read relative
+ * to the file. Undefined when the file does not exist; a mistake throws CustomSourceError naming
+ * `display` and the field.
+ */
+export function buildSourcesFile(
+  path: string,
+  display: string,
+): ReturnType<typeof buildCustomSources> | undefined {
+  const text = readText(path);
+  if (text === undefined) return undefined;
+  let doc: unknown;
+  try {
+    doc = load(text, { filename: display, schema: JSON_SCHEMA });
+  } catch (err) {
+    throw new CustomSourceError(display, '', `invalid YAML: ${(err as Error).message}`);
+  }
+  const configs = parseSourcesFile(display, doc);
+  return buildCustomSources(configs, {
+    file: display,
+    builtInTables: TABLES.map((t) => t.name),
+    sample: (config: CustomSourceConfig) =>
+      readSample(
+        display,
+        `sources[${configs.indexOf(config)}].sample`,
+        resolve(dirname(path), config.sample ?? ''),
+      ),
+  });
+}
+
+/**
  * Reads and builds the custom sources declared in `<home>/sources.yaml` (absent: none). A file that
  * does not validate is kept as `error` rather than thrown, so commands that do not ingest still run;
  * ingest calls `usable()`, which throws it.
@@ -54,28 +85,9 @@ export function loadCustomSources(home: string, display = 'sources.yaml'): Loade
       return loaded.sources;
     },
   });
-  const text = readText(path);
-  if (text === undefined) return usableFrom(empty);
   try {
-    let doc: unknown;
-    try {
-      doc = load(text, { filename: display, schema: JSON_SCHEMA });
-    } catch (err) {
-      throw new CustomSourceError(display, '', `invalid YAML: ${(err as Error).message}`);
-    }
-    const configs = parseSourcesFile(display, doc);
-    const sample = (config: CustomSourceConfig) =>
-      readSample(
-        display,
-        `sources[${configs.indexOf(config)}].sample`,
-        resolve(dirname(path), config.sample ?? ''),
-      );
-    const built = buildCustomSources(configs, {
-      file: display,
-      builtInTables: TABLES.map((t) => t.name),
-      sample,
-    });
-    return usableFrom({ file: path, ...built });
+    const built = buildSourcesFile(path, display);
+    return usableFrom(built ? { file: path, ...built } : empty);
   } catch (err) {
     if (!(err instanceof CustomSourceError)) throw err;
     return usableFrom({ ...empty, error: err });
