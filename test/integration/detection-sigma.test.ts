@@ -125,7 +125,7 @@ function ingestWithRealtime(
 }
 
 describe('Sigma detection: real-time matcher, fused scan, thresholds, correlations, suppressions', () => {
-  let dir: string;
+  let lake: RuleLake;
   let encoder: DuckDbParquetEncoder;
   let engine: DuckDbQueryEngine;
   let state: SqliteStateStore;
@@ -150,26 +150,11 @@ describe('Sigma detection: real-time matcher, fused scan, thresholds, correlatio
     });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mantissa-sigma-detect-'));
-    mkdirSync(join(dir, 'rules', 'aws'), { recursive: true });
-    for (const [file, text] of Object.entries(RULES)) writeFileSync(join(dir, 'rules', 'aws', file), text);
-    encoder = await DuckDbParquetEncoder.open();
-    state = new SqliteStateStore(join(dir, 'state.db'));
-    store = new FsObjectStore(join(dir, 'lake'));
-    engine = await DuckDbQueryEngine.open({ lakeRoot: store.root, tables: TABLES });
+    lake = await openRuleLake('sigma-detect', RULES);
+    ({ encoder, state, store, engine, loaded } = lake);
     alerts = new AlertStore(state);
-    loaded = await loadRules(
-      [{ dir: join(dir, 'rules'), idPrefix: 'local/', displayPrefix: 'rules/', kind: 'mixed' }],
-      tables,
-      'duckdb',
-    );
   });
-  afterAll(async () => {
-    await engine.close();
-    await encoder.close();
-    await state.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lake.close());
 
   it('loads Sigma and SQL rules from one folder, reporting the rule that does not compile', () => {
     expect(loaded.rules.map((r) => r.id)).toEqual(['local/aws/trail-stopped']);
@@ -343,7 +328,7 @@ detection:
 };
 
 describe('Sigma detection on fields inside lists: the matcher at ingest, the fused scan after', () => {
-  let dir: string;
+  let lake: RuleLake;
   let encoder: DuckDbParquetEncoder;
   let engine: DuckDbQueryEngine;
   let state: SqliteStateStore;
@@ -354,26 +339,10 @@ describe('Sigma detection on fields inside lists: the matcher at ingest, the fus
   const realtime: RaiseOutcome[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mantissa-sigma-lists-'));
-    mkdirSync(join(dir, 'rules', 'aws'), { recursive: true });
-    for (const [file, text] of Object.entries(LIST_RULES))
-      writeFileSync(join(dir, 'rules', 'aws', file), text);
-    encoder = await DuckDbParquetEncoder.open();
-    state = new SqliteStateStore(join(dir, 'state.db'));
-    store = new FsObjectStore(join(dir, 'lake'));
-    engine = await DuckDbQueryEngine.open({ lakeRoot: store.root, tables: TABLES });
-    loaded = await loadRules(
-      [{ dir: join(dir, 'rules'), idPrefix: 'local/', displayPrefix: 'rules/', kind: 'mixed' }],
-      tables,
-      'duckdb',
-    );
+    lake = await openRuleLake('sigma-lists', LIST_RULES);
+    ({ encoder, state, store, engine, loaded } = lake);
   });
-  afterAll(async () => {
-    await engine.close();
-    await encoder.close();
-    await state.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lake.close());
 
   it('raises the list rule at ingest and the scan finds the rest, each event once', async () => {
     expect(loaded.errors).toEqual([]);
@@ -430,3 +399,34 @@ describe('Sigma detection on fields inside lists: the matcher at ingest, the fus
     ]);
   });
 });
+
+type RuleLake = Awaited<ReturnType<typeof openRuleLake>>;
+
+/** A lake, state store and DuckDB in a temporary folder, with `rules` loaded from its rules/aws/. */
+async function openRuleLake(name: string, rules: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), `mantissa-${name}-`));
+  mkdirSync(join(dir, 'rules', 'aws'), { recursive: true });
+  for (const [file, text] of Object.entries(rules)) writeFileSync(join(dir, 'rules', 'aws', file), text);
+  const encoder = await DuckDbParquetEncoder.open();
+  const state = new SqliteStateStore(join(dir, 'state.db'));
+  const store = new FsObjectStore(join(dir, 'lake'));
+  const engine = await DuckDbQueryEngine.open({ lakeRoot: store.root, tables: TABLES });
+  const loaded = await loadRules(
+    [{ dir: join(dir, 'rules'), idPrefix: 'local/', displayPrefix: 'rules/', kind: 'mixed' }],
+    TABLES.map((t) => t.name),
+    'duckdb',
+  );
+  return {
+    encoder,
+    state,
+    store,
+    engine,
+    loaded,
+    close: async () => {
+      await engine.close();
+      await encoder.close();
+      await state.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
